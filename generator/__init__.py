@@ -1,0 +1,1 @@
+"""PaperWiki: turn listings of research papers into a curated, searchable static wiki."""

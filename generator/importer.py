@@ -1,0 +1,200 @@
+"""Merge listings into the curated paper files without ever undoing a curator's edit.
+
+A paper is identified by the slug of its title as the listing shows it; the curated file's
+name is that slug (or lists it under ``aliases`` after a rename). Import only adds what the
+file lacks: the listings a paper appeared in, missing metadata, a higher upvote count. It never
+touches titles, abstracts or curator fields, and it changes a file only through a round-trip
+edit that keeps comments and key order. Everything is parsed before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from .errors import ContentError, Problem
+from .links import rewrite_mirrors
+from .listing import ListingEntry, parse_listing
+from .records import ListingInfo, Paper
+from .store import (
+    ContentPaths, collect, load_listing, load_paper, load_settings, new_paper_text, paper_files,
+    updated_paper_text, write_atomically,
+)
+
+SLUG_LENGTH = 80
+
+
+@dataclass
+class _Sighting:
+    """One paper as seen across the listings being imported."""
+
+    entry: ListingEntry
+    listings: list[str] = field(default_factory=list)
+    upvotes: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    records: int
+    papers: int
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+
+    @property
+    def unchanged(self) -> int:
+        return self.papers - len(self.created) - len(self.updated)
+
+
+def paper_id_for(title: str) -> str:
+    """The id (and URL) of a paper with this title: LaTeX commands dropped, then slugified."""
+    return slugify(re.sub(r"\\[A-Za-z]+", " ", title), max_length=SLUG_LENGTH,
+                   word_boundary=True) or "paper"
+
+
+def import_listings(paths: ContentPaths, names: Iterable[str] = (),
+                    progress: Callable[[str], None] = lambda message: None) -> ImportReport:
+    """Import the named listings (ids or .txt paths inside content/listings), or all of them."""
+    listings = _listings_to_import(paths, list(names))
+    settings = load_settings(paths)
+    sightings: dict[str, _Sighting] = {}
+    records = 0
+    for listing in listings:
+        progress(f"parsing {paths.label(paths.listings / (listing.id + '.txt'))}")
+        entries = _parse(paths, listing)
+        records += len(entries)
+        for entry in entries:
+            entry = _normalised(entry, settings.mirror_hosts)
+            _record_sighting(sightings, entry, listing.id)
+    existing = _existing_papers(paths)
+    planned = _plan_writes(paths, sightings, existing)
+    for path, text in planned.values():
+        write_atomically(path, text)
+    created = tuple(sorted(pid for pid, (path, _) in planned.items() if pid not in existing.by_id))
+    updated = tuple(sorted(pid for pid in planned if pid in existing.by_id))
+    return ImportReport(records=records, papers=len(sightings), created=created, updated=updated)
+
+
+def _listings_to_import(paths: ContentPaths, names: list[str]) -> list[ListingInfo]:
+    wanted = [Path(name).stem if name.endswith(".txt") else name for name in names]
+    if not wanted:
+        wanted = sorted(path.stem for path in paths.listings.glob("*.txt"))
+    problems: list[Problem] = []
+    listings = []
+    for listing_id in wanted:
+        text_file = paths.listings / f"{listing_id}.txt"
+        yaml_file = paths.listings / f"{listing_id}.yaml"
+        if not text_file.exists():
+            problems.append(Problem(paths.label(text_file), None, "no such listing",
+                                    "put the listing text in content/listings/ and name it by id"))
+        elif not yaml_file.exists():
+            problems.append(Problem(paths.label(yaml_file), None, "the listing has no YAML beside it",
+                                    "create it with `title:` and `captured: YYYY-MM-DD`"))
+        else:
+            listings.append(collect(problems, lambda path=yaml_file: load_listing(paths, path)))
+    if problems:
+        raise ContentError(problems)
+    return listings
+
+
+def _parse(paths: ContentPaths, listing: ListingInfo) -> list[ListingEntry]:
+    text_file = paths.listings / f"{listing.id}.txt"
+    label = paths.label(text_file)
+    data = text_file.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(Problem(label, line, "the listing is not UTF-8 text",
+                                   "save the page text with UTF-8 encoding")) from None
+    return parse_listing(text, label, listing.captured)
+
+
+def _normalised(entry: ListingEntry, mirror_hosts: Iterable[str]) -> ListingEntry:
+    return replace(entry, abstract=rewrite_mirrors(entry.abstract, mirror_hosts))
+
+
+def _record_sighting(sightings: dict[str, _Sighting], entry: ListingEntry, listing_id: str) -> None:
+    sighting = sightings.setdefault(paper_id_for(entry.title), _Sighting(entry))
+    if sighting.entry.published is None and entry.published is not None:
+        sighting.entry = entry
+    if listing_id not in sighting.listings:
+        sighting.listings.append(listing_id)
+    sighting.upvotes = max(sighting.upvotes, entry.upvotes)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    by_id: dict[str, tuple[Path, Paper]]
+    by_alias: dict[str, str]
+
+
+def _existing_papers(paths: ContentPaths) -> _Existing:
+    problems: list[Problem] = []
+    by_id = {}
+    for path in paper_files(paths):
+        paper = collect(problems, lambda path=path: load_paper(paths, path))
+        if paper is not None:
+            by_id[paper.id] = (path, paper)
+    if problems:
+        raise ContentError([*problems, Problem("content/papers", None,
+                                               "import stopped before writing anything",
+                                               "fix the files above, then import again")])
+    by_alias = {alias: pid for pid, (_, paper) in by_id.items() for alias in paper.aliases}
+    return _Existing(by_id=by_id, by_alias=by_alias)
+
+
+def _plan_writes(paths: ContentPaths, sightings: dict[str, _Sighting],
+                 existing: _Existing) -> dict[str, tuple[Path, str]]:
+    planned = {}
+    for slug, sighting in sightings.items():
+        paper_id = existing.by_alias.get(slug, slug)
+        if paper_id in existing.by_id:
+            path, paper = existing.by_id[paper_id]
+            changes = _changes(paper, sighting)
+            if changes:
+                planned[paper_id] = (path, updated_paper_text(path.read_text("utf-8"), changes))
+        else:
+            planned[paper_id] = (paths.paper_file(paper_id), new_paper_text(_fields(sighting)))
+    return planned
+
+
+def _fields(sighting: _Sighting) -> dict[str, Any]:
+    entry = sighting.entry
+    fields: dict[str, Any] = {"title": entry.title, "abstract": entry.abstract,
+                              "upvotes": sighting.upvotes, "listings": list(sighting.listings)}
+    fields.update(_metadata(entry))
+    return fields
+
+
+def _metadata(entry: ListingEntry) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if entry.published:
+        fields["published"] = entry.published
+    if entry.authors:
+        fields["authors"] = entry.authors
+    if entry.organization:
+        fields["organization"] = {"handle": entry.organization.handle,
+                                  "name": entry.organization.name}
+    return fields
+
+
+def _changes(paper: Paper, sighting: _Sighting) -> dict[str, Any]:
+    """Only what the curated file lacks; a value a curator wrote is never replaced."""
+    changes: dict[str, Any] = {}
+    missing_listings = [lid for lid in sighting.listings if lid not in paper.listings]
+    if missing_listings:
+        changes["listings"] = missing_listings
+    if sighting.upvotes > paper.upvotes:
+        changes["upvotes"] = sighting.upvotes
+    has_byline = paper.authors is not None or paper.organization is not None
+    for key, value in _metadata(sighting.entry).items():
+        if key == "published" and paper.published is None:
+            changes[key] = value
+        elif key in ("authors", "organization") and not has_byline:
+            changes[key] = value
+    return changes

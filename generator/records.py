@@ -1,0 +1,235 @@
+"""The curated records (papers, topics, listings, settings) and their validation.
+
+The JSON Schemas in ``schemas/`` are the single definition of what a file may hold: editors
+use them to autocomplete, and this module validates with the very same files, so the two can
+never disagree. Schema errors are translated into located problems with a fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import Problem
+from .listing import Organization
+from .yamlfile import LineDict
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+DEFAULT_MIRROR_HOSTS = ("b-61j.pages.dev", "hf.mirrork.net", "hf.barry1.top")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    kind: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as curated: what the listings said plus every hand edit."""
+
+    id: str
+    title: str
+    abstract: str
+    source: str
+    published: date | None = None
+    upvotes: int = 0
+    authors: int | None = None
+    organization: Organization | None = None
+    listings: tuple[str, ...] = ()
+    summary: str | None = None
+    note: str | None = None
+    add_topics: tuple[str, ...] = ()
+    remove_topics: tuple[str, ...] = ()
+    hidden: bool = False
+    featured: bool = False
+    same_as: str | None = None
+    aliases: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    pinned_related: tuple[str, ...] = ()
+    banned_related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    description: str
+    source: str
+    line: int
+    parent: str | None = None
+    title_patterns: tuple[str, ...] = ()
+    abstract_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListingInfo:
+    """A curator's description of one captured listing page."""
+
+    id: str
+    title: str
+    captured: date
+    source: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    mirror_hosts: tuple[str, ...] = DEFAULT_MIRROR_HOSTS
+    related_count: int = 5
+    newest_count: int = 10
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything under content/, validated file by file (cross-references are checked later)."""
+
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...]
+    listings: tuple[ListingInfo, ...]
+    settings: Settings = field(default_factory=Settings)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def schema_problems(kind: str, data: Any, path: str) -> list[Problem]:
+    """Check ``data`` against a schema; each violation names its line and how to fix it."""
+    errors = sorted(validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    return [_explain(error, data, path) for error in errors]
+
+
+def _explain(error: ValidationError, data: Any, path: str) -> Problem:
+    container, key = _locate(data, list(error.absolute_path))
+    line = container.line_of(key) if isinstance(container, LineDict) else None
+    where = "/".join(str(part) for part in error.absolute_path) or "the file"
+    if error.validator == "additionalProperties":
+        return _unknown_keys(error, container, path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return Problem(path, line, f"missing required field {missing!r} in {where}",
+                       f"add `{missing}:` with a value")
+    if error.validator == "type":
+        expected = error.validator_value
+        return Problem(path, line, f"{where} should be of type {expected}, "
+                       f"not {type(error.instance).__name__}", _type_hint(expected))
+    if error.validator == "pattern" and "\\d{4}" in str(error.validator_value):
+        return Problem(path, line, f"{where}: {error.instance!r} is not a date",
+                       "write dates as YYYY-MM-DD, e.g. 2024-02-06")
+    if error.validator == "pattern" and "[a-z0-9]" in str(error.validator_value):
+        return Problem(path, line, f"{where}: {error.instance!r} is not a valid id",
+                       "ids are lowercase words joined by hyphens, e.g. knowledge-distillation")
+    return Problem(path, line, f"{where}: {error.message}", _schema_hint(error))
+
+
+def _unknown_keys(error: ValidationError, container: Any, path: str) -> Problem:
+    allowed = sorted(error.schema.get("properties", {}))
+    extra = sorted(set(container) - set(allowed)) if isinstance(container, dict) else []
+    key = extra[0] if extra else None
+    line = container.line_of(key) if isinstance(container, LineDict) else None
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+    return Problem(path, line, f"unknown key {key!r}", hint)
+
+
+def _locate(data: Any, parts: list[Any]) -> tuple[Any, Any]:
+    """The innermost mapping holding the failing value, and the key inside it."""
+    container, key = data, None
+    for index, part in enumerate(parts):
+        value = container[part] if isinstance(container, (dict, list)) else None
+        if isinstance(value, (dict, list)) and index < len(parts) - 1:
+            container, key = value, None
+        else:
+            key = part if isinstance(container, dict) else None
+            break
+    return container, key
+
+
+def _type_hint(expected: str) -> str:
+    return {
+        "string": "put the text in quotes if it looks like a number, date or true/false",
+        "integer": "write a whole number without quotes",
+        "boolean": "write true or false",
+        "array": "write a list, one `- item` per line",
+        "object": "write `key: value` pairs indented below",
+    }.get(expected, "see the schema for the expected type")
+
+
+def _schema_hint(error: ValidationError) -> str:
+    if error.validator == "enum":
+        return "use one of: " + ", ".join(map(str, error.validator_value))
+    if error.validator == "uniqueItems":
+        return "remove the repeated entry"
+    if error.validator == "minLength":
+        return "write some text or remove the field"
+    return "see the schema referenced at the top of the file"
+
+
+def paper_from_mapping(paper_id: str, data: dict[str, Any], source: str) -> Paper:
+    """Build a Paper from schema-valid data."""
+    organization = data.get("organization")
+    related = data.get("related") or {}
+    return Paper(
+        id=paper_id, title=data["title"].strip(), abstract=data["abstract"].strip(), source=source,
+        published=_date(data.get("published")), upvotes=data.get("upvotes", 0),
+        authors=data.get("authors"),
+        organization=Organization(**organization) if organization else None,
+        listings=tuple(data.get("listings", ())), summary=data.get("summary"),
+        note=data.get("note"), add_topics=tuple(data.get("add_topics", ())),
+        remove_topics=tuple(data.get("remove_topics", ())), hidden=data.get("hidden", False),
+        featured=data.get("featured", False), same_as=data.get("same_as"),
+        aliases=tuple(data.get("aliases", ())),
+        links=tuple(Link(url=l["url"], kind=l.get("kind", "other"), label=l.get("label"))
+                    for l in data.get("links", ())),
+        pinned_related=tuple(related.get("pin", ())), banned_related=tuple(related.get("ban", ())),
+    )
+
+
+def topic_from_mapping(data: dict[str, Any], source: str, line: int) -> Topic:
+    match = data.get("match") or {}
+    return Topic(id=data["id"], name=data["name"], description=data["description"],
+                 source=source, line=line, parent=data.get("parent"),
+                 title_patterns=tuple(match.get("title", ())),
+                 abstract_patterns=tuple(match.get("abstract", ())))
+
+
+def listing_from_mapping(listing_id: str, data: dict[str, Any], source: str) -> ListingInfo:
+    return ListingInfo(id=listing_id, title=data["title"], captured=_date(data["captured"]),
+                       source=source, description=data.get("description"))
+
+
+def settings_from_mapping(data: dict[str, Any]) -> Settings:
+    defaults = Settings()
+    return Settings(mirror_hosts=tuple(data.get("mirror_hosts", defaults.mirror_hosts)),
+                    related_count=data.get("related_count", defaults.related_count),
+                    newest_count=data.get("newest_count", defaults.newest_count))
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def date_problem(data: dict[str, Any], key: str, path: str) -> Problem | None:
+    """Schema patterns accept 2024-02-31; the calendar does not."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        line = data.line_of(key) if isinstance(data, LineDict) else None
+        return Problem(path, line, f"{key}: {value!r} is not a real date",
+                       "write an existing day as YYYY-MM-DD")
+    return None

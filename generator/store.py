@@ -1,0 +1,209 @@
+"""The only place that reads and writes content/: load every file, write atomically.
+
+Loading collects every problem of every file before giving up, so one `paperwiki check`
+lists everything a curator has to fix rather than one thing per run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .errors import ContentError, Problem
+from .records import (
+    Content, ListingInfo, Paper, Settings, Topic, date_problem, listing_from_mapping,
+    paper_from_mapping, schema_problems, settings_from_mapping, topic_from_mapping,
+)
+from .yamlfile import read_yaml
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ContentPaths:
+    """Where each kind of file lives; derived from one root so tests can point anywhere."""
+
+    root: Path
+
+    @property
+    def project(self) -> Path:
+        return self.root.parent
+
+    @property
+    def papers(self) -> Path:
+        return self.root / "papers"
+
+    @property
+    def listings(self) -> Path:
+        return self.root / "listings"
+
+    @property
+    def pages(self) -> Path:
+        return self.root / "pages"
+
+    @property
+    def topics_file(self) -> Path:
+        return self.root / "topics.yaml"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "config.yaml"
+
+    def paper_file(self, paper_id: str) -> Path:
+        return self.papers / f"{paper_id}.yaml"
+
+    def label(self, path: Path) -> str:
+        """How messages name a file: relative to the project, with forward slashes."""
+        try:
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def load_content(paths: ContentPaths) -> Content:
+    """Read and validate every content file; raise one ContentError listing all problems."""
+    problems: list[Problem] = []
+    settings = collect(problems, lambda: load_settings(paths)) or Settings()
+    topics = collect(problems, lambda: _load_topics(paths)) or ()
+    listings = tuple(_each(problems, sorted(paths.listings.glob("*.yaml")),
+                           lambda path: load_listing(paths, path)))
+    papers = tuple(_each(problems, paper_files(paths), lambda path: load_paper(paths, path)))
+    if problems:
+        raise ContentError(problems)
+    return Content(papers=papers, topics=topics, listings=listings, settings=settings)
+
+
+def collect(problems: list[Problem], load: Callable[[], T]) -> T | None:
+    try:
+        return load()
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _each(problems: list[Problem], files: list[Path], load: Callable[[Path], T]) -> list[T]:
+    loaded = (collect(problems, lambda path=path: load(path)) for path in files)
+    return [item for item in loaded if item is not None]
+
+
+def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str, ...] = ()) -> Any:
+    label = paths.label(path)
+    data = read_yaml(path, label)
+    if not isinstance(data, dict):
+        raise ContentError(Problem(label, 1, "the file must be a mapping of `key: value` lines",
+                                   "see the schema referenced at the top of the file"))
+    problems = schema_problems(kind, data, label)
+    problems += [p for key in date_keys if (p := date_problem(data, key, label))]
+    if problems:
+        raise ContentError(problems)
+    return data
+
+
+def load_settings(paths: ContentPaths) -> Settings:
+    if not paths.settings_file.exists():
+        return Settings()
+    return settings_from_mapping(_validated(paths, paths.settings_file, "config"))
+
+
+def _load_topics(paths: ContentPaths) -> tuple[Topic, ...]:
+    label = paths.label(paths.topics_file)
+    if not paths.topics_file.exists():
+        raise ContentError(Problem(label, None, "the topics file is missing",
+                                   "create it with at least one topic (see the curation guide)"))
+    data = _validated(paths, paths.topics_file, "topics")
+    return tuple(topic_from_mapping(item, label, item.line) for item in data["topics"])
+
+
+def load_listing(paths: ContentPaths, path: Path) -> ListingInfo:
+    data = _validated(paths, path, "listing", ("captured",))
+    return listing_from_mapping(path.stem, data, paths.label(path))
+
+
+def paper_files(paths: ContentPaths) -> list[Path]:
+    return sorted(paths.papers.glob("*.yaml"))
+
+
+def load_paper(paths: ContentPaths, path: Path) -> Paper:
+    data = _validated(paths, path, "paper", ("published",))
+    return paper_from_mapping(path.stem, data, paths.label(path))
+
+
+def write_atomically(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds it; a crash never leaves half a file.
+
+    Returns whether the file changed, so callers can report and so unchanged files keep their
+    modification time (MkDocs' live reload and incremental tools rely on it).
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+PAPER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schemas/paper.schema.json\n"
+PAPER_KEY_ORDER = ("title", "abstract", "published", "upvotes", "authors", "organization",
+                   "listings")
+
+
+def _round_trip_yaml() -> Any:
+    from ruamel.yaml import YAML  # imported here: only imports edit files, builds never do
+
+    yaml = YAML()
+    yaml.width = 1_000_000  # one abstract per line keeps diffs of curator edits readable
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def new_paper_text(fields: dict[str, Any]) -> str:
+    """The YAML of a freshly imported paper: machine fields in a fixed order, schema linked."""
+    from ruamel.yaml.comments import CommentedMap
+
+    document = CommentedMap((key, fields[key]) for key in PAPER_KEY_ORDER if key in fields)
+    return PAPER_SCHEMA_COMMENT + _dump(document)
+
+
+def updated_paper_text(text: str, changes: dict[str, Any]) -> str:
+    """Apply import changes to a curated file, keeping its comments, key order and quoting."""
+    yaml = _round_trip_yaml()
+    document = yaml.load(text)
+    for key, value in changes.items():
+        if isinstance(value, list) and isinstance(document.get(key), list):
+            document[key].extend(item for item in value if item not in document[key])
+        elif key in document:
+            document[key] = value
+        else:
+            document.insert(_insert_position(document, key), key, value)
+    return _dump(document, yaml, keep_header=text)
+
+
+def _insert_position(document: dict[str, Any], key: str) -> int:
+    """Just after the last present key that comes before ``key`` in the canonical order."""
+    earlier = PAPER_KEY_ORDER[: PAPER_KEY_ORDER.index(key)]
+    positions = [index for index, present in enumerate(document) if present in earlier]
+    return positions[-1] + 1 if positions else 0
+
+
+def _dump(document: Any, yaml: Any = None, keep_header: str = "") -> str:
+    import io
+
+    stream = io.StringIO()
+    (yaml or _round_trip_yaml()).dump(document, stream)
+    dumped = stream.getvalue()
+    header = keep_header[: len(keep_header) - len(keep_header.lstrip("\n"))]
+    return header + dumped

@@ -1,0 +1,105 @@
+"""Read curated YAML strictly, remembering the line of every key.
+
+Plain PyYAML keeps the last of two equal keys without a word and forgets where things were.
+Curators need to hear about the duplicate and be pointed at the line, so this loader refuses
+duplicate keys, tabs, empty files and non-UTF-8 bytes, and returns mappings that know the line
+of each of their keys. Dates stay ISO strings so that JSON Schema can check them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Problem
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+
+
+class LineDict(dict):
+    """A mapping that knows the line (1-based) where each key was written, and its own."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str | None) -> int:
+        return self.key_lines.get(key, self.line) if key is not None else self.line
+
+
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The C loader where available (ten times faster on large wikis), with strict mappings."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in mapping.key_lines:
+            raise _DuplicateKey(key, line, mapping.key_lines[key])
+        mapping.key_lines[key] = line
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+def _construct_timestamp_as_text(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, line: int, first_line: int):
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode UTF-8, naming the line of the first bad byte instead of an offset."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(Problem(path, line, "the file is not UTF-8 text",
+                                   "save it with UTF-8 encoding")) from None
+
+
+def parse_yaml(text: str, path: str) -> Any:
+    """Parse one YAML document; every failure becomes a located, explained Problem."""
+    if not text.strip() or all(_is_comment(line) for line in text.splitlines()):
+        raise ContentError(Problem(path, 1, "the file is empty",
+                                   "write the fields it needs, or delete the file"))
+    tab_line = next((n for n, line in enumerate(text.splitlines(), 1) if "\t" in line), None)
+    if tab_line:
+        raise ContentError(Problem(path, tab_line, "the line contains a tab character",
+                                   "YAML indentation must use spaces; replace the tab with spaces"))
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
+    except _DuplicateKey as dup:
+        raise ContentError(Problem(path, dup.line, f"the key {dup.key!r} appears twice "
+                                   f"(first on line {dup.first_line})",
+                                   "keep one of them; YAML would silently use the last")) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or error.context or "invalid YAML"
+        raise ContentError(Problem(path, mark.line + 1 if mark else None, f"invalid YAML: {what}",
+                                   "check indentation, colons and quotes on this line; text "
+                                   "containing ': ' or starting with a special character needs "
+                                   "quotes")) from None
+
+
+def read_yaml(path: Path, label: str) -> Any:
+    """Read and parse a YAML file; ``label`` is how messages name it (relative to the project)."""
+    return parse_yaml(decode(path.read_bytes(), label), label)
+
+
+def _is_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
