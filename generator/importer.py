@@ -53,7 +53,7 @@ class ImportReport:
 def paper_id_for(title: str) -> str:
     """The id (and URL) of a paper with this title: LaTeX commands dropped, then slugified."""
     return slugify(re.sub(r"\\[A-Za-z]+", " ", title), max_length=SLUG_LENGTH,
-                   word_boundary=True) or "paper"
+                   word_boundary=True, save_order=True) or "paper"
 
 
 def import_listings(paths: ContentPaths, names: Iterable[str] = (),

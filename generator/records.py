@@ -57,6 +57,10 @@ class Paper:
     links: tuple[Link, ...] = ()
     pinned_related: tuple[str, ...] = ()
     banned_related: tuple[str, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Settings:
     mirror_hosts: tuple[str, ...] = DEFAULT_MIRROR_HOSTS
     related_count: int = 5
     newest_count: int = 10
+    fallback_topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,7 @@ def paper_from_mapping(paper_id: str, data: dict[str, Any], source: str) -> Pape
         links=tuple(Link(url=l["url"], kind=l.get("kind", "other"), label=l.get("label"))
                     for l in data.get("links", ())),
         pinned_related=tuple(related.get("pin", ())), banned_related=tuple(related.get("ban", ())),
+        lines=dict(getattr(data, "key_lines", {})),
     )
 
 
@@ -214,7 +220,8 @@ def settings_from_mapping(data: dict[str, Any]) -> Settings:
     defaults = Settings()
     return Settings(mirror_hosts=tuple(data.get("mirror_hosts", defaults.mirror_hosts)),
                     related_count=data.get("related_count", defaults.related_count),
-                    newest_count=data.get("newest_count", defaults.newest_count))
+                    newest_count=data.get("newest_count", defaults.newest_count),
+                    fallback_topic=data.get("fallback_topic"))
 
 
 def _date(text: str | None) -> date | None:

@@ -1,0 +1,169 @@
+"""The ``paperwiki`` command: import, check, build, serve — each a thin shell over the library.
+
+Exit codes scripts can rely on: 0 success, 1 content problems (each printed as
+``path:line: what is wrong — how to fix it``), 2 usage errors, 3 the site build failed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from .errors import ContentError
+from .store import ContentPaths
+
+EXIT_CONTENT, EXIT_BUILD = 1, 3
+
+
+def _content_paths(config_file: Path) -> ContentPaths:
+    return ContentPaths(config_file.resolve().parent / "content")
+
+
+def _fail_with_problems(error: ContentError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.secho(f"{len(error.problems)} problem(s) found; nothing was written.", fg="red", err=True)
+    sys.exit(EXIT_CONTENT)
+
+
+def _quiet_mkdocs_banners() -> None:
+    """Material prints end-of-life banners through MkDocs; they say nothing about our wiki."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+
+config_option = click.option(
+    "--config-file", "-f", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml; content/ is beside it.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="paperwiki")
+def main() -> None:
+    """PaperWiki: a curated wiki of research papers, built as a static site.
+
+    \b
+    Typical session:
+      paperwiki import          # listings in content/listings/ -> content/papers/*.yaml
+      paperwiki check           # validate every YAML file
+      paperwiki serve           # preview at http://127.0.0.1:8000, live reload on edits
+      paperwiki build           # the whole site into site/
+    """
+
+
+@main.command("import")
+@click.argument("listings", nargs=-1)
+@config_option
+def import_command(listings: tuple[str, ...], config_file: Path) -> None:
+    """Parse listing text into the curated paper YAML, never undoing an edit.
+
+    LISTINGS are listing ids (file names in content/listings/ without .txt); all listings
+    are imported when none are named. Each listing needs a YAML beside it with its title
+    and capture date.
+
+    \b
+    Example:
+      paperwiki import knowledge-distillation
+    """
+    from .importer import import_listings
+
+    try:
+        report = import_listings(_content_paths(config_file), listings,
+                                 progress=lambda message: click.echo(message, err=True))
+    except ContentError as error:
+        _fail_with_problems(error)
+    click.echo(f"{report.records} records, {report.papers} papers: {len(report.created)} new, "
+               f"{len(report.updated)} updated, {report.unchanged} unchanged")
+
+
+@main.command()
+@config_option
+def check(config_file: Path) -> None:
+    """Validate all content; exit 1 and list every problem if anything is wrong.
+
+    \b
+    Example:
+      paperwiki check && git commit -am "Curate topics"
+    """
+    from .model import build_site
+    from .store import load_content
+
+    started = time.perf_counter()
+    try:
+        site = build_site(load_content(_content_paths(config_file)))
+    except ContentError as error:
+        _fail_with_problems(error)
+    click.echo(f"OK: {len(site.papers)} papers, {len(site.topics)} topics, "
+               f"{len(site.listings)} listings checked in {time.perf_counter() - started:.1f} s")
+
+
+@main.command()
+@config_option
+@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir of mkdocs.yml).")
+def build(config_file: Path, site_dir: Path | None) -> None:
+    """Check the content, generate the pages and build the site (strict).
+
+    The new site is built beside the old one and swapped in only when complete, so a failed
+    build leaves the previous site untouched.
+
+    \b
+    Example:
+      paperwiki build --site-dir /tmp/wiki
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs_banners()
+    started = time.perf_counter()
+    config = load_config(str(config_file), strict=True)
+    target = (site_dir or Path(config.site_dir)).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    config.site_dir = str(staging)
+    click.echo(f"Building the site into {target} …", err=True)
+    try:
+        mkdocs_build(config)
+    except MkDocsException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        click.secho(f"Build failed: {error}", fg="red", err=True)
+        sys.exit(EXIT_BUILD if "content has problems" not in str(error) else EXIT_CONTENT)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, target)
+    click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace the old site with the new in two renames, so a reader never sees half a site."""
+    retired = target.with_name(f".{target.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+@main.command()
+@config_option
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True,
+              help="IP address and port to serve on.")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Preview the wiki locally; pages rebuild when a file under content/ changes.
+
+    \b
+    Example:
+      paperwiki serve --dev-addr 127.0.0.1:8080
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _quiet_mkdocs_banners()
+    mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)

@@ -1,0 +1,173 @@
+"""The enriched wiki: papers with their topics, links and related papers, cross-linked.
+
+This is the last stage that knows about curation rules (merges, hidden papers, overrides);
+everything after it only presents. It knows nothing of Markdown or files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .checks import check_content
+from .errors import ContentError, Problem
+from .links import extract_links
+from .records import Content, Link, ListingInfo, Paper, Settings, Topic
+from .related import Document, Relation, related_papers
+from .topics import assign_topics, compile_rules
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    paper: Paper
+    topics: tuple[str, ...]
+    links: tuple[Link, ...]
+    related: tuple[Relation, ...]
+
+    @property
+    def id(self) -> str:
+        return self.paper.id
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    topic: Topic
+    papers: tuple[str, ...]
+    children: tuple[str, ...]
+    neighbours: tuple[tuple[str, int], ...]
+
+    @property
+    def id(self) -> str:
+        return self.topic.id
+
+
+@dataclass(frozen=True)
+class ListingEntryView:
+    listing: ListingInfo
+    papers: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.listing.id
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages show. Mappings are ordered: papers newest first, topics as curated."""
+
+    papers: dict[str, PaperEntry]
+    topics: dict[str, TopicEntry]
+    listings: dict[str, ListingEntryView]
+    redirects: dict[str, str]
+    settings: Settings
+
+
+NEIGHBOURS = 5
+
+
+def build_site(content: Content) -> Site:
+    """Validate cross-references, apply curation, and enrich; raise ContentError on problems."""
+    problems = check_content(content)
+    rules, rule_problems = compile_rules(content.topics)
+    if problems or rule_problems:
+        raise ContentError(problems + rule_problems)
+    papers = _visible_papers(content.papers)
+    topic_ids = {topic.id for topic in content.topics}
+    fallback = content.settings.fallback_topic
+    assigned = {p.id: tuple(t for t in assign_topics(p, rules, fallback) if t in topic_ids)
+                for p in papers}
+    untopical = [Problem(p.source, None, "the paper has no topic",
+                         "add `add_topics: [<topic id>]`, or a rule in content/topics.yaml that "
+                         "matches it") for p in papers if not assigned[p.id]]
+    if untopical:
+        raise ContentError(untopical)
+    related = related_papers([_document(p) for p in papers], content.settings.related_count)
+    entries = {p.id: PaperEntry(p, assigned[p.id], _links(p), related[p.id])
+               for p in sorted(papers, key=_newest_first)}
+    return Site(papers=entries, topics=_topics(content.topics, entries),
+                listings=_listings(content.listings, entries),
+                redirects=_redirects(content.papers, entries), settings=content.settings)
+
+
+def _newest_first(paper: Paper) -> tuple[int, str]:
+    return (-(paper.published or date.min).toordinal(), paper.id)
+
+
+def _visible_papers(papers: tuple[Paper, ...]) -> list[Paper]:
+    """Hidden papers drop out; a duplicate (`same_as`) lends its listings to the kept paper."""
+    by_id = {paper.id: paper for paper in papers}
+    merged = {paper.id: paper for paper in papers if not paper.hidden and not paper.same_as}
+    for duplicate in (paper for paper in papers if paper.same_as):
+        target = _final_target(duplicate, by_id)
+        if target in merged:
+            kept = merged[target]
+            listings = kept.listings + tuple(l for l in duplicate.listings if l not in kept.listings)
+            merged[target] = replace(kept, listings=listings,
+                                     upvotes=max(kept.upvotes, duplicate.upvotes))
+    return list(merged.values())
+
+
+def _final_target(paper: Paper, by_id: dict[str, Paper]) -> str:
+    seen = {paper.id}
+    while paper.same_as and paper.same_as in by_id and paper.same_as not in seen:
+        seen.add(paper.same_as)
+        paper = by_id[paper.same_as]
+    return paper.id
+
+
+def _document(paper: Paper) -> Document:
+    # The title counts twice: it is the author's own summary of what matters.
+    return Document(id=paper.id, text=f"{paper.title}\n{paper.title}\n{paper.abstract}",
+                    pinned=paper.pinned_related, banned=paper.banned_related)
+
+
+def _links(paper: Paper) -> tuple[Link, ...]:
+    found = extract_links(paper.abstract)
+    known = {link.url for link in paper.links}
+    return paper.links + tuple(link for link in found if link.url not in known)
+
+
+def _topics(topics: tuple[Topic, ...], papers: dict[str, PaperEntry]) -> dict[str, TopicEntry]:
+    members: dict[str, list[str]] = {topic.id: [] for topic in topics}
+    for entry in papers.values():
+        for topic_id in entry.topics:
+            members[topic_id].append(entry.id)
+    shared = Counter()
+    for entry in papers.values():
+        for a in entry.topics:
+            for b in entry.topics:
+                if a != b:
+                    shared[a, b] += 1
+    result = {}
+    for topic in topics:
+        neighbours = sorted(((b, n) for (a, b), n in shared.items() if a == topic.id),
+                            key=lambda item: (-item[1], item[0]))[:NEIGHBOURS]
+        children = tuple(t.id for t in topics if t.parent == topic.id)
+        result[topic.id] = TopicEntry(topic, tuple(members[topic.id]), children, tuple(neighbours))
+    return result
+
+
+def _listings(listings: tuple[ListingInfo, ...],
+              papers: dict[str, PaperEntry]) -> dict[str, ListingEntryView]:
+    members: dict[str, list[str]] = {listing.id: [] for listing in listings}
+    for entry in papers.values():
+        for listing_id in entry.paper.listings:
+            members[listing_id].append(entry.id)
+    ordered = sorted(listings, key=lambda l: (-l.captured.toordinal(), l.id))
+    return {l.id: ListingEntryView(l, tuple(members[l.id])) for l in ordered}
+
+
+def _redirects(papers: tuple[Paper, ...], visible: dict[str, PaperEntry]) -> dict[str, str]:
+    """Old URLs that must keep working: renamed papers' aliases and merged duplicates."""
+    by_id = {paper.id: paper for paper in papers}
+    redirects = {}
+    for paper in papers:
+        target = _final_target(paper, by_id) if paper.same_as else paper.id
+        if target not in visible:
+            continue
+        if paper.id != target:
+            redirects[paper.id] = target
+        for alias in paper.aliases:
+            redirects[alias] = target
+    return dict(sorted(redirects.items()))

@@ -1,0 +1,88 @@
+"""The MkDocs plugin: generate the wiki's Markdown before every build, watch content/.
+
+Running the generator inside MkDocs means ``mkdocs build`` and ``mkdocs serve`` work on their
+own, and that editing a YAML file under ``mkdocs serve`` rebuilds the affected pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from .errors import ContentError
+from .generate import generate
+from .model import Site
+from .store import ContentPaths
+from .text import html_text
+
+log = logging.getLogger("mkdocs.plugins.paperwiki")
+
+
+class PaperWikiConfig(Config):
+    content_dir = c.Type(str, default="content")
+    edit_branch = c.Type(str, default="main")
+
+
+class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
+    def __init__(self) -> None:
+        self.site: Site | None = None
+
+    def _paths(self, config: Any) -> ContentPaths:
+        root = Path(config.config_file_path).parent
+        return ContentPaths((root / self.config.content_dir).resolve())
+
+    def on_pre_build(self, config: Any) -> None:
+        try:
+            report = generate(self._paths(config), Path(config.docs_dir))
+        except ContentError as error:
+            raise PluginError("the content has problems:\n" + str(error)) from None
+        self.site = report.site
+        config.nav = navigation(report.site, Path(config.docs_dir))
+        log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        server.watch(str(self._paths(config).root))
+        return server
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        """"Edit this page" opens the YAML a page is made from, never the generated Markdown."""
+        source = page.meta.get("source")
+        if source and config.repo_url:
+            page.edit_url = f"{config.repo_url.rstrip('/')}/edit/{self.config.edit_branch}/{source}"
+        return markdown
+
+
+def navigation(site: Site, docs_dir: Path) -> list[Any]:
+    """Home, the indexes, topics (two levels) and listings; paper pages stay out of the nav
+    because the navigation tree is rendered into every page."""
+    topics: list[Any] = [{"Overview": "topics/index.md"}]
+    for topic_id, entry in site.topics.items():
+        if entry.topic.parent:
+            continue
+        page = f"topics/{topic_id}.md"
+        if entry.children:
+            topics.append({html_text(entry.topic.name): [page] + [
+                {html_text(site.topics[child].topic.name): f"topics/{child}.md"}
+                for child in entry.children]})
+        else:
+            topics.append({html_text(entry.topic.name): page})
+    listings: list[Any] = [{"Overview": "listings/index.md"}]
+    listings += [{html_text(view.listing.title): f"listings/{lid}.md"} for lid, view in site.listings.items()]
+    nav: list[Any] = [{"Home": "index.md"}, {"Papers": "papers/index.md"}, {"Topics": topics},
+                      {"Listings": listings}]
+    nav += [{_page_title(path): path.name} for path in sorted(docs_dir.glob("*.md"))
+            if path.name != "index.md"]
+    return nav
+
+
+def _page_title(path: Path) -> str:
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith("# "):
+            return html_text(line[2:])
+    return path.stem.replace("-", " ").capitalize()

@@ -1,0 +1,74 @@
+"""Make untrusted text (titles, abstracts) safe to place in Markdown, HTML and plain text.
+
+Titles and abstracts come from scraped pages and may contain ``<script>``, Markdown syntax,
+or LaTeX. Python-Markdown passes raw HTML through, and MkDocs' templates do not escape page
+titles, so every character that could start markup is written as a numeric character
+reference: the reader sees it literally, and nothing can become a tag, link or attribute.
+LaTeX between ``$…$`` is kept for pymdownx.arithmatex (the site renders it with local KaTeX),
+and converted to Unicode where only plain text can go (page titles, navigation, search).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+# Same shape as arithmatex's inline math: no space just inside the dollars, no escaped dollar.
+MATH = re.compile(r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$])+?)(?<![\s\\])\$")
+_MARKUP = set("\\`*_{}[]<>&#|~^=$!")
+_BLOCK_STARTERS = set("-+>0123456789")
+
+
+def markdown_text(text: str) -> str:
+    """Inline Markdown that shows ``text`` literally, with its ``$…$`` math left to render."""
+    pieces = []
+    for index, part in enumerate(MATH.split(_one_line(text))):
+        pieces.append(_math(part) if index % 2 else _literal(part, at_start=index == 0))
+    return "".join(pieces)
+
+
+def plain_text(text: str) -> str:
+    """Readable plain text: math turned into Unicode (ℬ-Coder, α, x²), whitespace collapsed."""
+    parts = MATH.split(_one_line(text))
+    return "".join(_latex_to_unicode(part) if index % 2 else part
+                   for index, part in enumerate(parts)).strip()
+
+
+def html_text(text: str) -> str:
+    """Plain text for places MkDocs inserts without escaping (page titles, nav, meta tags)."""
+    return html.escape(plain_text(text), quote=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _literal(text: str, at_start: bool) -> str:
+    out = []
+    for position, char in enumerate(text):
+        starts_block = at_start and position == 0 and char in _BLOCK_STARTERS
+        out.append(f"&#{ord(char)};" if char in _MARKUP or starts_block else char)
+    return "".join(out)
+
+
+def _math(latex: str) -> str:
+    return "$" + html.escape(latex, quote=False) + "$"
+
+
+@lru_cache(maxsize=4096)
+def _latex_to_unicode(latex: str) -> str:
+    from pylatexenc.latex2text import LatexNodes2Text  # slow to import; most titles have no math
+
+    try:
+        return LatexNodes2Text(math_mode="text").latex_to_text(latex).strip() or latex
+    except Exception:  # noqa: BLE001 - any LaTeX a parser rejects is still readable as typed
+        return latex
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary and mark the cut, for descriptions and previews."""
+    text = _one_line(text)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

@@ -1,0 +1,56 @@
+"""Give every paper its topics: the curated rules first, then the curator's own say.
+
+Rules are case-insensitive regular expressions matched as whole words against the title or
+the abstract (see content/topics.yaml). A paper's ``add_topics`` and ``remove_topics`` always
+win over the rules, so a curator can correct any rule's mistake for one paper.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import Problem
+from .records import Paper, Topic
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    topic_id: str
+    title: re.Pattern[str] | None
+    abstract: re.Pattern[str] | None
+
+    def matches(self, paper: Paper) -> bool:
+        return bool((self.title and self.title.search(paper.title))
+                    or (self.abstract and self.abstract.search(paper.abstract)))
+
+
+def compile_rules(topics: tuple[Topic, ...]) -> tuple[list[TopicRule], list[Problem]]:
+    """One rule per topic; a pattern that is not a valid regex becomes a located problem."""
+    rules, problems = [], []
+    for topic in topics:
+        try:
+            rules.append(TopicRule(topic.id, _union(topic.title_patterns),
+                                   _union(topic.abstract_patterns)))
+        except re.error as error:
+            problems.append(Problem(topic.source, topic.line,
+                                    f"topic {topic.id!r} has an invalid pattern: {error}",
+                                    "fix the regular expression; escape ( ) [ ] . + ? with \\"))
+    return rules, problems
+
+
+def _union(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(rf"\b(?:{pattern})\b" for pattern in patterns), re.IGNORECASE)
+
+
+def assign_topics(paper: Paper, rules: list[TopicRule], fallback: str | None) -> tuple[str, ...]:
+    """The paper's topic ids in the curated order of topics.yaml, hand-added ones last."""
+    matched = [rule.topic_id for rule in rules
+               if rule.topic_id not in paper.remove_topics and rule.matches(paper)]
+    added = [topic for topic in paper.add_topics if topic not in matched]
+    topics = matched + added
+    if not topics and fallback and fallback not in paper.remove_topics:
+        topics = [fallback]
+    return tuple(topics)
