@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.project import build_project, copy_project
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+
+@pytest.fixture(scope="session")
+def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped wiki built once for the whole session, in a copy of the project."""
+    project = copy_project(tmp_path_factory.mktemp("shipped"))
+    build_project(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def shipped_site(shipped_project: Path) -> Path:
+    return shipped_project / "site"

@@ -1,0 +1,35 @@
+"""Build throwaway copies of a PaperWiki project, the way a user's checkout would look."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_project(destination: Path, content: Path | None = None) -> Path:
+    """mkdocs.yml, overrides/ and content/ (the shipped one unless given) in ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", destination / "overrides")
+    shutil.copytree(content or REPO / "content", destination / "content")
+    (destination / "docs").mkdir(exist_ok=True)
+    return destination
+
+
+def run_cli(project: Path, *args: str) -> tuple[int, str]:
+    """Run ``paperwiki`` in-process against ``project``; returns (exit code, all output)."""
+    result = CliRunner().invoke(main, [*args, "--config-file", str(project / "mkdocs.yml")],
+                                catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def build_project(project: Path) -> Path:
+    code, output = run_cli(project, "build")
+    assert code == 0, output
+    return project / "site"

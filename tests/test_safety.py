@@ -1,0 +1,107 @@
+"""Untrusted titles and abstracts show as literal text everywhere, never as live markup."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import hostile_project
+from tests.project import build_project
+
+
+class _Elements(HTMLParser):
+    """Every element with its attributes, the text of the page, and <title>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self._in_title = tag == "title"
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_title = self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif self._in_script:
+            self.scripts.append(data)
+        else:
+            self.text.append(data)
+
+
+def parse(page: Path) -> _Elements:
+    parser = _Elements()
+    parser.feed(page.read_text("utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_project(hostile_project(tmp_path_factory.mktemp("hostile")))
+
+
+def _pages(site: Path) -> list[Path]:
+    return [site / "index.html", site / "papers" / "index.html",
+            site / "papers" / "hostile" / "index.html", site / "papers" / "benign" / "index.html",
+            site / "topics" / "everything" / "index.html", site / "listings" / "hostile" / "index.html"]
+
+
+def test_no_injected_element_attribute_or_url(hostile_site: Path) -> None:
+    for page in _pages(hostile_site):
+        parsed = parse(page)
+        for tag, attrs in parsed.elements:
+            assert tag not in {"iframe", "img", "svg"} or "pwned" not in str(attrs), (page, tag)
+            assert not any(name.startswith("on") for name in attrs), (page, tag, attrs)
+            for name in ("href", "src"):
+                assert not (attrs.get(name) or "").lower().startswith("javascript:"), (page, attrs)
+        assert not any("pwned" in script for script in parsed.scripts), page
+
+
+def test_hostile_text_is_shown_literally(hostile_site: Path) -> None:
+    parsed = parse(hostile_site / "papers" / "hostile" / "index.html")
+    text = "".join(parsed.text)
+    assert '<script>window.pwned=1</script>' in text
+    assert '[click](javascript:window.pwned=3) **bold** {: onclick="window.pwned=4" }' in text
+    assert '<a href="javascript:window.pwned=6">a link</a>' in text
+    assert "# not a heading" in text and "_under_" in text
+
+
+def test_page_title_is_plain_text(hostile_site: Path) -> None:
+    title = parse(hostile_site / "papers" / "hostile" / "index.html").title
+    assert title.startswith('<script>window.pwned=1</script> <img src=x onerror="window.pwned=2">')
+    assert "a<b" in title and "$" not in title
+
+
+def test_navigation_and_listing_title_are_escaped(hostile_site: Path) -> None:
+    html = (hostile_site / "index.html").read_text("utf-8")
+    assert "<b>Hostile</b>" not in html
+    assert "&lt;b&gt;Hostile&lt;/b&gt; listing" in html
+
+
+def test_search_index_never_holds_markup_from_papers(hostile_site: Path) -> None:
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text("utf-8"))
+    hostile = [doc for doc in index["docs"] if doc["location"].startswith("papers/hostile/")]
+    assert hostile
+    for doc in hostile:
+        for field in (doc["title"], doc["text"]):
+            assert "<script" not in field and "<img" not in field and "<iframe" not in field
+            assert "<a href" not in field and "<svg" not in field
+    assert any("&lt;script&gt;window.pwned=1&lt;/script&gt;" in doc["title"] for doc in hostile)
+
+
+def test_math_still_renders_next_to_hostile_text(hostile_site: Path) -> None:
+    html = (hostile_site / "papers" / "hostile" / "index.html").read_text("utf-8")
+    assert '<span class="arithmatex">\\(a&lt;b\\)</span>' in html
+    assert '<span class="arithmatex">\\(x^2\\)</span>' in html

@@ -1,0 +1,88 @@
+"""The shipped wiki, built end to end: every page there, every link resolving, both ways."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.generate import generate
+from generator.store import ContentPaths
+from tests.project import REPO
+from tests.sitemap import base_path, is_internal, links_of, paper_pages, resolve
+
+
+def test_every_distinct_paper_has_a_page(shipped_site: Path) -> None:
+    assert len(paper_pages(shipped_site)) == 277
+
+
+def test_every_internal_link_resolves(shipped_project: Path, shipped_site: Path) -> None:
+    base = base_path(shipped_project)
+    broken = []
+    for page in shipped_site.rglob("*.html"):
+        for link in filter(is_internal, links_of(page)):
+            if not resolve(shipped_site, page, link, base).is_file():
+                broken.append(f"{page.relative_to(shipped_site)} -> {link}")
+    assert broken == []
+
+
+def _linked_pages(site: Path, page: Path, section: str) -> set[Path]:
+    return {resolve(site, page, link) for link in links_of(page)
+            if is_internal(link) and f"/{section}/" in "/" + link.lstrip("./")
+            and not link.rstrip("/").endswith(section)}
+
+
+def test_papers_and_topics_link_both_ways(shipped_site: Path) -> None:
+    for page in paper_pages(shipped_site).values():
+        topics = _linked_pages(shipped_site, page, "topics")
+        assert topics, f"{page} links to no topic"
+        for topic in topics:
+            assert page in _linked_pages(shipped_site, topic, "papers"), (page, topic)
+
+
+def test_papers_and_listings_link_both_ways(shipped_site: Path) -> None:
+    for page in paper_pages(shipped_site).values():
+        listings = _linked_pages(shipped_site, page, "listings")
+        assert listings, f"{page} links to no listing"
+        for listing in listings:
+            assert page in _linked_pages(shipped_site, listing, "papers"), (page, listing)
+
+
+def test_paper_pages_stay_out_of_the_navigation(shipped_site: Path) -> None:
+    home = (shipped_site / "index.html").read_text("utf-8")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[: nav.index("</nav>")]
+    assert "papers/index.html" not in nav and "/papers/" in nav  # the index is there...
+    assert not any(f"papers/{pid}/" in nav for pid in paper_pages(shipped_site))  # ...papers not
+    assert "topics/" in nav and "listings/" in nav
+
+
+def test_search_index_holds_titles_and_abstracts(shipped_site: Path) -> None:
+    index = json.loads((shipped_site / "search" / "search_index.json").read_text("utf-8"))
+    titles = {doc["title"] for doc in index["docs"]}
+    assert "Scaling MLPs: A Tale of Inductive Bias" in titles
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "multi-layer perceptron (MLP)" in text
+
+
+def test_math_in_titles_is_plain_text_in_the_title_tag(shipped_site: Path) -> None:
+    page = shipped_site / "papers" / "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis" / "index.html"
+    html = page.read_text("utf-8")
+    assert "<title>ℬ-Coder: Value-Based Deep Reinforcement Learning for Program Synthesis" in html
+    assert '<span class="arithmatex">\\(\\mathcal{B}\\)</span>-Coder' in html
+
+
+def test_generated_markdown_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    paths = ContentPaths(REPO / "content")
+    first, second = tmp_path / "one", tmp_path / "two"
+    generate(paths, first)
+    generate(paths, second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert len(files) > 277
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_regenerating_unchanged_content_rewrites_nothing(tmp_path: Path) -> None:
+    paths = ContentPaths(REPO / "content")
+    generate(paths, tmp_path)
+    assert generate(paths, tmp_path).written == ()
