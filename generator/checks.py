@@ -66,9 +66,10 @@ def _check_papers(content: Content) -> list[Problem]:
 
 def _check_unique_urls(papers: Iterable[Paper]) -> list[Problem]:
     """A paper's id and its aliases are URLs; no two papers may claim the same one."""
+    papers = list(papers)
     owner: dict[str, Paper] = {paper.id: paper for paper in papers}
     problems = []
-    for paper in owner.values():
+    for paper in papers:
         for alias in paper.aliases:
             other = owner.get(alias)
             if other is not None and other.id != paper.id:

@@ -85,9 +85,23 @@ class _Pages:
         meta = front_matter(title=html_text(paper.title),
                             description=html_text(truncate(plain_text(paper.abstract),
                                                            DESCRIPTION_LENGTH)),
-                            source=paper.source)
+                            source=paper.source, schema_org=self._schema_org(entry))
         return self._render("paper.md.j2", meta=meta, entry=entry, paper=paper,
                             note=_curator_markdown(paper.note))
+
+    def _schema_org(self, entry: PaperEntry) -> dict[str, object]:
+        """schema.org ScholarlyArticle data; the theme serialises it with tojson."""
+        paper = entry.paper
+        data: dict[str, object] = {
+            "@context": "https://schema.org", "@type": "ScholarlyArticle",
+            "headline": plain_text(paper.title), "abstract": plain_text(paper.abstract),
+            "keywords": [self.site.topics[t].topic.name for t in entry.topics],
+        }
+        if paper.published:
+            data["datePublished"] = paper.published.isoformat()
+        if paper.organization:
+            data["author"] = {"@type": "Organization", "name": paper.organization.name}
+        return data
 
     def topic(self, entry: TopicEntry) -> str:
         topic = entry.topic
@@ -121,7 +135,7 @@ class _Pages:
 
     def redirect(self, old: str, new: str) -> str:
         meta = front_matter(title=html_text(self.site.papers[new].paper.title),
-                            template="redirect.html", redirect=f"../{new}/",
+                            template="redirect.html", redirect=f"papers/{new}/",
                             search={"exclude": True})
         return self._render("redirect.md.j2", meta=meta, new=new)
 

@@ -20,9 +20,14 @@ class _LinkParser(HTMLParser):
                 self.links.append(value)
 
 
-def links_of(page: Path) -> list[str]:
+def links_of(page: Path, content_only: bool = False) -> list[str]:
+    """Every href/src on the page, or only those in the page's article (not nav, header)."""
+    html = page.read_text("utf-8")
+    if content_only:
+        start = html.index("<article")
+        html = html[start: html.index("</article>", start)]
     parser = _LinkParser()
-    parser.feed(page.read_text("utf-8"))
+    parser.feed(html)
     return parser.links
 
 
@@ -51,3 +56,10 @@ def resolve(site: Path, page: Path, link: str, base: str = "/") -> Path:
 def paper_pages(site: Path) -> dict[str, Path]:
     return {page.parent.name: page for page in sorted((site / "papers").glob("*/index.html"))
             if "http-equiv=\"refresh\"" not in page.read_text("utf-8")}
+
+
+def primary_nav(page: Path) -> str:
+    """The HTML of the site navigation (Material's primary nav) on ``page``."""
+    html = page.read_text("utf-8")
+    start = html.index('<div class="md-sidebar md-sidebar--primary"')
+    return html[start: html.index('<div class="md-sidebar md-sidebar--secondary"', start)]
