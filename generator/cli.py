@@ -167,3 +167,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     _quiet_mkdocs_banners()
     mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -85,7 +85,8 @@ class _Pages:
         meta = front_matter(title=html_text(paper.title),
                             description=html_text(truncate(plain_text(paper.abstract),
                                                            DESCRIPTION_LENGTH)),
-                            source=paper.source, schema_org=self._schema_org(entry))
+                            source=paper.source, compact_nav=True,
+                            schema_org=self._schema_org(entry))
         return self._render("paper.md.j2", meta=meta, entry=entry, paper=paper,
                             note=_curator_markdown(paper.note))
 
