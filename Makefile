@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make site` builds the wiki, `make test` runs every test.
-# Both create the virtual environment in .venv on first use.
+# Both create the virtual environment in .venv on first use; `make test` also installs
+# Debian's Chromium for the browser tests (see .ci/run, which CI runs).
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,9 +20,8 @@ site: $(BIN)/paperwiki
 serve: $(BIN)/paperwiki
 	$(BIN)/paperwiki serve
 
-test: $(BIN)/paperwiki
-	bash .ci/install-browser
-	$(BIN)/python -m pytest
+test:
+	bash .ci/run
 
 clean:
 	rm -rf site .venv

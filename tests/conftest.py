@@ -22,3 +22,6 @@ def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def shipped_site(shipped_project: Path) -> Path:
     return shipped_project / "site"
+
+
+from tests.browser import browser  # noqa: E402,F401 - the session's headless Chromium

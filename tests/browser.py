@@ -1,0 +1,168 @@
+"""Helpers for driving a built site in headless Chromium.
+
+The browser is the system Chromium (Debian's ``chromium`` package), driven through
+Playwright, so no browser download is needed. Point ``PAPERWIKI_CHROMIUM`` at another
+executable to use a different one. Browser tests never skip: a missing Chromium is an
+error with instructions, so a green run always means the pages were really rendered.
+
+conftest.py imports the ``browser`` fixture from here.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
+
+CHROMIUM_ENV = "PAPERWIKI_CHROMIUM"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+# Headless and hermetic: no sandbox (CI containers often run as root), no GPU, and no
+# background traffic of Chromium's own, so every request a test sees comes from the page.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_executable() -> str:
+    """The Chromium the tests use: ``$PAPERWIKI_CHROMIUM``, else /usr/bin/chromium."""
+    return os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM
+
+
+def chromium_available() -> bool:
+    """Whether :func:`chromium_executable` names an executable file."""
+    executable = chromium_executable()
+    resolved = shutil.which(executable) if os.sep not in executable else executable
+    return bool(resolved) and os.path.isfile(resolved) and os.access(resolved, os.X_OK)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without writing a log line per request."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".xml": "application/xml",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # The browser drops connections it no longer needs (page closed, request
+        # superseded); that is normal and not worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve_directory(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Serve ``path`` over HTTP on 127.0.0.1 (a free port) while the block runs.
+
+    Yields the base URL, ending in a slash, e.g. ``http://127.0.0.1:41234/``.
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        raise NotADirectoryError(f"cannot serve {directory}: not a directory")
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="serve_directory", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Launch the system Chromium headless through ``playwright``.
+
+    Raises RuntimeError explaining how to install Chromium if it is missing.
+    """
+    executable = chromium_executable()
+    if not chromium_available():
+        raise RuntimeError(
+            f"Chromium not found at {executable!r}. The browser tests need it: install it "
+            "with `sudo apt-get install chromium` (or run .ci/run, which does), or set "
+            f"{CHROMIUM_ENV} to a Chromium executable."
+        )
+    return playwright.chromium.launch(
+        executable_path=executable,
+        headless=True,
+        args=CHROMIUM_ARGS,
+    )
+
+
+def watch_page(page: Page, origin: str | None = None) -> list[str]:
+    """Record everything that went wrong on ``page`` from now on.
+
+    Returns a list that fills up with console errors, uncaught exceptions, failed
+    requests and HTTP error responses, one readable line each. With ``origin`` (e.g.
+    the base URL from :func:`serve_directory`), every request elsewhere is recorded
+    too, so a test can prove the site works offline. Assert the list stays empty.
+    """
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text} ({message.location.get('url', '')})")
+
+    def on_request(request) -> None:
+        url = request.url
+        if origin and not url.startswith(origin) and not url.startswith(("data:", "blob:", "about:")):
+            problems.append(f"off-site request: {url}")
+
+    def on_response(response) -> None:
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
+    page.on("request", on_request)
+    page.on("requestfailed", lambda request: problems.append(
+        f"request failed: {request.url} ({request.failure})"))
+    page.on("response", on_response)
+    return problems
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole test session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

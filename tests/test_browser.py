@@ -1,0 +1,49 @@
+"""The built wiki in a real browser: search, navigation and math."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import serve_directory, watch_page
+
+pytestmark = pytest.mark.browser
+
+MLP = "scaling-mlps-a-tale-of-inductive-bias"
+BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
+
+
+@pytest.fixture(scope="module")
+def base_url(shipped_site: Path):
+    with serve_directory(shipped_site) as url:
+        yield url
+
+
+def test_search_by_abstract_word_finds_and_opens_the_paper(browser, base_url: str) -> None:
+    page = browser.new_page()
+    problems = watch_page(page, origin=base_url)
+    page.goto(base_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.fill("input.md-search__input", "perceptron")
+    result = page.locator(f'.md-search-result__item a[href*="papers/{MLP}/"]').first
+    result.wait_for(timeout=30_000)
+    result.click()
+    page.wait_for_url(f"**/papers/{MLP}/**")
+    assert page.locator("article h1").inner_text().startswith("Scaling MLPs: A Tale of Inductive Bias")
+    assert problems == []
+    page.close()
+
+
+def test_latex_title_renders_as_math(browser, base_url: str) -> None:
+    page = browser.new_page()
+    problems = watch_page(page, origin=base_url)
+    page.goto(f"{base_url}papers/{BCODER}/")
+    heading = page.locator("article h1")
+    heading.locator(".katex").first.wait_for(timeout=10_000)
+    assert heading.locator("annotation").text_content() == "\\mathcal{B}"
+    assert heading.locator(".katex-html .mathcal").inner_text() == "B"
+    assert "\\(" not in heading.inner_text()
+    assert page.title().startswith("ℬ-Coder: Value-Based Deep Reinforcement Learning")
+    assert problems == []
+    page.close()
