@@ -6,6 +6,7 @@ Exit codes scripts can rely on: 0 success, 1 content problems (each printed as
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -32,10 +33,20 @@ def _fail_with_problems(error: ContentError) -> None:
     sys.exit(EXIT_CONTENT)
 
 
-def _quiet_mkdocs_banners() -> None:
-    """Material prints end-of-life banners through MkDocs; they say nothing about our wiki."""
+def _prepare_mkdocs(verbose: bool) -> None:
+    """Show MkDocs' warnings (strict mode fails on them, so they must be seen) and hide the
+    end-of-life banners Material prints, which say nothing about this wiki."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.handlers[:] = [handler]
+    mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+verbose_option = click.option("--verbose", "-v", is_flag=True,
+                              help="Also show MkDocs' progress messages.")
 
 
 config_option = click.option(
@@ -105,9 +116,10 @@ def check(config_file: Path) -> None:
 
 @main.command()
 @config_option
+@verbose_option
 @click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir of mkdocs.yml).")
-def build(config_file: Path, site_dir: Path | None) -> None:
+def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     """Check the content, generate the pages and build the site (strict).
 
     The new site is built beside the old one and swapped in only when complete, so a failed
@@ -121,7 +133,7 @@ def build(config_file: Path, site_dir: Path | None) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    _quiet_mkdocs_banners()
+    _prepare_mkdocs(verbose)
     started = time.perf_counter()
     config = load_config(str(config_file), strict=True)
     target = (site_dir or Path(config.site_dir)).resolve()
@@ -165,7 +177,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _quiet_mkdocs_banners()
+    _prepare_mkdocs(verbose=True)  # "Serving on …" and rebuild notices are the point here
     mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
 
 

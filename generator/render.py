@@ -14,6 +14,7 @@ from urllib.parse import quote
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .facets import render_facets
 from .model import PaperEntry, Site, TopicEntry
 from .text import html_text, markdown_text, plain_text, truncate
 
@@ -36,6 +37,7 @@ def render_site(site: Site, repo_edit_root: str = "") -> dict[str, str]:
     files.update({f"listings/{lid}.md": pages.listing(lid) for lid in site.listings})
     files.update({f"papers/{old}.md": pages.redirect(old, new) for old, new in site.redirects.items()
                   if f"papers/{old}.md" not in files})
+    files.update(render_facets(site))
     return files
 
 

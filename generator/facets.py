@@ -1,0 +1,39 @@
+"""The compact data behind the filterable index of all papers.
+
+The index page filters and sorts in the browser, so it must stay small at 10,000 papers:
+one row per paper with only what the filters need, topics and organisations as indexes
+into shared lists instead of repeated strings. Titles are plain text (math as Unicode);
+the page inserts them with textContent, never as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .model import Site
+from .text import plain_text
+
+FACETS_FILE = "papers/facets.json"
+
+
+def render_facets(site: Site) -> dict[str, str]:
+    organisations = sorted({e.paper.organization.name for e in site.papers.values()
+                            if e.paper.organization})
+    org_index = {name: index for index, name in enumerate(organisations)}
+    topic_index = {topic_id: index for index, topic_id in enumerate(site.topics)}
+    rows = [[
+        entry.id,
+        plain_text(entry.paper.title),
+        entry.paper.published.isoformat() if entry.paper.published else "",
+        entry.paper.upvotes,
+        [topic_index[t] for t in entry.topics],
+        org_index[entry.paper.organization.name] if entry.paper.organization else -1,
+        int(any(link.kind == "code" for link in entry.links)),
+    ] for entry in site.papers.values()]
+    data = {
+        "columns": ["id", "title", "published", "upvotes", "topics", "organization", "has_code"],
+        "topics": [[topic_id, entry.topic.name] for topic_id, entry in site.topics.items()],
+        "organizations": organisations,
+        "papers": rows,
+    }
+    return {FACETS_FILE: json.dumps(data, ensure_ascii=False, separators=(",", ":"))}

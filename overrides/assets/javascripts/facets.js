@@ -1,0 +1,159 @@
+/*
+ * Filters and sorts the index of all papers in the browser.
+ *
+ * The data (papers/facets.json) holds one compact row per paper. Filters live in the query
+ * string (?year=2024&topic=scaling-laws&org=…&code=1&sort=upvotes) so a filtered view can
+ * be shared. Only the first PAGE_SIZE matches are drawn, with a button for more, so that a
+ * 10,000-paper wiki filters as fast as a small one. Every text goes in with textContent:
+ * titles are untrusted.
+ */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 100;
+  var COLUMNS = { id: 0, title: 1, published: 2, upvotes: 3, topics: 4, organization: 5, code: 6 };
+  var SORTS = {
+    newest: function (a, b) { return cmp(b[COLUMNS.published], a[COLUMNS.published]) || cmp(a[0], b[0]); },
+    oldest: function (a, b) { return cmp(a[COLUMNS.published], b[COLUMNS.published]) || cmp(a[0], b[0]); },
+    upvotes: function (a, b) { return b[COLUMNS.upvotes] - a[COLUMNS.upvotes] || cmp(a[0], b[0]); }
+  };
+
+  function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function select(name, label, options) {
+    var wrapper = element("label", { class: "pw-facet" }, label + " ");
+    var control = element("select", { name: name });
+    options.forEach(function (option) {
+      control.appendChild(element("option", { value: option[0] }, option[1]));
+    });
+    wrapper.appendChild(control);
+    return wrapper;
+  }
+
+  function buildControls(data) {
+    var years = {};
+    data.papers.forEach(function (row) { if (row[COLUMNS.published]) years[row[COLUMNS.published].slice(0, 4)] = true; });
+    var form = element("form", { class: "pw-facets__form", role: "search", "aria-label": "Filter papers" });
+    form.appendChild(select("year", "Year", [["", "All years"]].concat(
+      Object.keys(years).sort().reverse().map(function (y) { return [y, y]; }))));
+    form.appendChild(select("topic", "Topic", [["", "All topics"]].concat(data.topics)));
+    form.appendChild(select("org", "Organisation", [["", "Any"]].concat(
+      data.organizations.map(function (name) { return [name, name]; }))));
+    form.appendChild(select("sort", "Sort", [["newest", "Newest first"], ["oldest", "Oldest first"], ["upvotes", "Most upvoted"]]));
+    var code = element("label", { class: "pw-facet" });
+    code.appendChild(element("input", { type: "checkbox", name: "code", value: "1" }));
+    code.appendChild(document.createTextNode(" Has code"));
+    form.appendChild(code);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    return form;
+  }
+
+  function readQuery(form) {
+    var query = new URLSearchParams(window.location.search);
+    ["year", "topic", "org", "sort"].forEach(function (name) {
+      var control = form.elements[name];
+      var value = query.get(name);
+      if (value !== null && Array.prototype.some.call(control.options, function (o) { return o.value === value; })) {
+        control.value = value;
+      }
+    });
+    form.elements.code.checked = query.get("code") === "1";
+  }
+
+  function writeQuery(state) {
+    var query = new URLSearchParams();
+    if (state.year) query.set("year", state.year);
+    if (state.topic) query.set("topic", state.topic);
+    if (state.org) query.set("org", state.org);
+    if (state.code) query.set("code", "1");
+    if (state.sort !== "newest") query.set("sort", state.sort);
+    var search = query.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  }
+
+  function stateOf(form) {
+    return {
+      year: form.elements.year.value, topic: form.elements.topic.value, org: form.elements.org.value,
+      code: form.elements.code.checked, sort: form.elements.sort.value || "newest"
+    };
+  }
+
+  function matches(data, state) {
+    var topic = state.topic ? data.topicIndex[state.topic] : -1;
+    var org = state.org ? data.organizations.indexOf(state.org) : -2;
+    return data.papers.filter(function (row) {
+      return (!state.year || row[COLUMNS.published].slice(0, 4) === state.year)
+        && (topic < 0 || row[COLUMNS.topics].indexOf(topic) >= 0)
+        && (org === -2 || row[COLUMNS.organization] === org)
+        && (!state.code || row[COLUMNS.code] === 1);
+    }).sort(SORTS[state.sort] || SORTS.newest);
+  }
+
+  function drawRows(list, rows, data) {
+    rows.forEach(function (row) {
+      var item = element("li", { class: "pw-result" });
+      item.appendChild(element("a", { href: encodeURIComponent(row[COLUMNS.id]) + "/" }, row[COLUMNS.title]));
+      var details = [row[COLUMNS.published] || "undated", row[COLUMNS.upvotes] + " upvotes"];
+      if (row[COLUMNS.organization] >= 0) details.push(data.organizations[row[COLUMNS.organization]]);
+      if (row[COLUMNS.code]) details.push("code");
+      details.push(row[COLUMNS.topics].map(function (t) { return data.topics[t][1]; }).join(", "));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(element("small", {}, details.join(" · ")));
+      list.appendChild(item);
+    });
+  }
+
+  function start(container, data) {
+    data.topicIndex = {};
+    data.topics.forEach(function (topic, index) { data.topicIndex[topic[0]] = index; });
+    var form = buildControls(data);
+    var status = element("p", { class: "pw-facets__status", role: "status", "aria-live": "polite" });
+    var list = element("ol", { class: "pw-facets__results" });
+    var more = element("button", { type: "button", class: "md-button pw-facets__more" }, "Show more");
+    container.textContent = "";
+    [form, status, list, more].forEach(function (node) { container.appendChild(node); });
+    var current = [];
+    function update() {
+      var state = stateOf(form);
+      writeQuery(state);
+      current = matches(data, state);
+      list.textContent = "";
+      drawRows(list, current.slice(0, PAGE_SIZE), data);
+      status.textContent = current.length + " of " + data.papers.length + " papers";
+      more.hidden = current.length <= PAGE_SIZE;
+      container.setAttribute("data-ready", String(Date.now()));
+    }
+    more.addEventListener("click", function () {
+      var shown = list.children.length;
+      drawRows(list, current.slice(shown, shown + PAGE_SIZE), data);
+      more.hidden = list.children.length >= current.length;
+    });
+    form.addEventListener("change", update);
+    readQuery(form);
+    update();
+  }
+
+  function init() {
+    var container = document.getElementById("pw-facets");
+    if (!container || container.getAttribute("data-started")) return;
+    container.setAttribute("data-started", "true");
+    fetch(container.getAttribute("data-source"))
+      .then(function (response) { return response.json(); })
+      .then(function (data) { start(container, data); });
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,92 @@
+"""The filterable index of all papers: facets, sorting, shareable URLs, and 10,000 papers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from generator.facets import FACETS_FILE, render_facets
+from generator.model import PaperEntry, Site, build_site
+from generator.store import ContentPaths, load_content
+from tests.browser import serve_directory, watch_page
+from tests.project import REPO
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site_model() -> Site:
+    return build_site(load_content(ContentPaths(REPO / "content")))
+
+
+def _expected(site: Site, year: str, topic: str) -> list[PaperEntry]:
+    return [e for e in site.papers.values() if topic in e.topics
+            and e.paper.published and e.paper.published.year == int(year)]
+
+
+def _open_index(browser, url: str):
+    page = browser.new_page()
+    problems = watch_page(page)
+    page.goto(url)
+    page.wait_for_selector("#pw-facets[data-ready]")
+    return page, problems
+
+
+def test_filters_from_the_url_and_the_controls(browser, shipped_site: Path, site_model: Site) -> None:
+    expected = _expected(site_model, "2024", "knowledge-distillation")
+    assert expected
+    with serve_directory(shipped_site) as base:
+        page, problems = _open_index(browser, f"{base}papers/?year=2024&topic=knowledge-distillation")
+        assert page.locator(".pw-facets__status").inner_text() == \
+            f"{len(expected)} of {len(site_model.papers)} papers"
+        titles = page.locator(".pw-result a").all_inner_texts()
+        assert len(titles) == len(expected)
+        page.select_option("select[name=sort]", "upvotes")
+        page.check("input[name=code]")
+        assert "sort=upvotes" in page.url and "code=1" in page.url and "topic=knowledge-distillation" in page.url
+        upvotes = [int(t.split(" · ")[1].split()[0]) for t in page.locator(".pw-result small").all_inner_texts()]
+        assert upvotes == sorted(upvotes, reverse=True)
+        assert all("code" in t for t in page.locator(".pw-result small").all_inner_texts())
+        page.locator(".pw-result a").first.click()
+        page.wait_for_selector("article h1")
+        assert "/papers/" in page.url
+        assert problems == []
+
+
+def _ten_thousand(site: Site) -> Site:
+    """The shipped papers repeated under new ids and dates until there are 10,000 of them."""
+    base = list(site.papers.values())
+    papers = {}
+    for n in range(10_000):
+        entry = base[n % len(base)]
+        paper = replace(entry.paper, id=f"{entry.id}-{n}",
+                        published=(entry.paper.published or None) and entry.paper.published - timedelta(days=n % 700))
+        papers[paper.id] = replace(entry, paper=paper)
+    return replace(site, papers=papers)
+
+
+def test_filtering_ten_thousand_papers_stays_responsive(browser, shipped_site: Path, site_model: Site,
+                                                         tmp_path: Path) -> None:
+    site_copy = tmp_path / "site"
+    shutil.copytree(shipped_site, site_copy)
+    (site_copy / FACETS_FILE).write_text(render_facets(_ten_thousand(site_model))[FACETS_FILE], "utf-8")
+    size_kb = (site_copy / FACETS_FILE).stat().st_size / 1024
+    with serve_directory(site_copy) as base:
+        page, problems = _open_index(browser, f"{base}papers/")
+        assert page.locator(".pw-facets__status").inner_text() == "10000 of 10000 papers"
+        timing = page.evaluate("""() => {
+            const select = document.querySelector('select[name=topic]');
+            const started = performance.now();
+            select.value = 'knowledge-distillation';
+            select.dispatchEvent(new Event('change', {bubbles: true}));
+            return performance.now() - started;
+        }""")
+        shown = page.locator(".pw-facets__status").inner_text()
+        assert shown.endswith(" of 10000 papers") and not shown.startswith("10000 ")
+        print(f"10,000 papers: facets.json {size_kb:.0f} KB, applying a topic filter took {timing:.1f} ms")
+        assert problems == []
