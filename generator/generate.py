@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .citations import render_bibliography
+from .export import render_exports
+from .feeds import render_feeds
 from .model import Site, build_site
 from .render import render_site
 from .store import ContentPaths, load_content, write_atomically
@@ -26,16 +29,22 @@ class GenerateReport:
     seconds: dict[str, float]
 
 
-def generate(paths: ContentPaths, docs_dir: Path,
+def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
+             extra_files: dict[str, str] | None = None,
              progress: Callable[[str], None] = lambda message: None) -> GenerateReport:
-    """Load, enrich, render and write; raises ContentError before writing anything."""
+    """Load, enrich, render and write; raises ContentError before writing anything.
+
+    ``extra_files`` are pages the site's configuration asks for (such as a search page),
+    written alongside the generated ones."""
     clock = _Clock()
     content = load_content(paths)
     clock.lap("load")
     site = build_site(content)
     clock.lap("enrich")
-    files = render_site(site)
+    files = render_site(site, site_url or "")
     files.update(_static_pages(paths))
+    files.update(_data_files(site, site_url))
+    files.update(extra_files or {})
     clock.lap("render")
     progress(f"{len(site.papers)} papers, {len(site.topics)} topics, {len(files)} pages")
     written = tuple(sorted(rel for rel, text in files.items()
@@ -51,6 +60,15 @@ def _static_pages(paths: ContentPaths) -> dict[str, str]:
         return {}
     return {path.relative_to(paths.pages).as_posix(): path.read_text("utf-8")
             for path in sorted(paths.pages.rglob("*.md"))}
+
+
+def _data_files(site: Site, site_url: str | None) -> dict[str, str]:
+    """Exports, bibliography and feeds. Feeds need absolute addresses, so without a site_url
+    (direct library calls only: MkDocs always has one when it runs the plugin) they are left out."""
+    files = {**render_exports(site, site_url or ""), **render_bibliography(site, site_url or "")}
+    if site_url:
+        files.update(render_feeds(site, site_url))
+    return files
 
 
 def _remove_stale(docs_dir: Path, keep: set[str]) -> tuple[str, ...]:

@@ -14,7 +14,9 @@ from urllib.parse import quote
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .citations import bibtex_entry, citation_keys
 from .facets import render_facets
+from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
 from .text import html_text, markdown_text, plain_text, truncate
 
@@ -23,9 +25,11 @@ LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "data
 DESCRIPTION_LENGTH = 200
 
 
-def render_site(site: Site, repo_edit_root: str = "") -> dict[str, str]:
-    """Every generated page of the wiki, keyed by its path relative to docs/."""
-    pages = _Pages(site)
+def render_site(site: Site, site_url: str = "") -> dict[str, str]:
+    """Every generated page of the wiki, keyed by its path relative to docs/.
+
+    ``site_url`` makes the addresses in citations absolute; without it they are site-relative."""
+    pages = _Pages(site, site_url)
     files = {
         "index.md": pages.home(),
         "papers/index.md": pages.paper_index(),
@@ -67,8 +71,9 @@ class PaperLine:
 
 
 class _Pages:
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, site_url: str):
         self.site = site
+        self.site_url = site_url
         self.env = Environment(loader=PackageLoader("generator", "templates"),
                                undefined=StrictUndefined, keep_trailing_newline=True,
                                trim_blocks=True, lstrip_blocks=True, autoescape=False)
@@ -79,6 +84,10 @@ class _Pages:
         return {pid: PaperLine(pid, markdown_text(e.paper.title), _date(e), e.paper.upvotes,
                                e.paper.featured) for pid, e in self.site.papers.items()}
 
+    @cached_property
+    def citation_keys(self) -> dict[str, str]:
+        return citation_keys(self.site)
+
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(site=self.site, lines=self.lines, **context)
 
@@ -88,9 +97,13 @@ class _Pages:
                             description=html_text(truncate(plain_text(paper.abstract),
                                                            DESCRIPTION_LENGTH)),
                             source=paper.source, compact_nav=True,
-                            schema_org=self._schema_org(entry))
+                            schema_org=self._schema_org(entry),
+                            feeds=feed_links(self.site, "paper"))
         return self._render("paper.md.j2", meta=meta, entry=entry, paper=paper,
-                            note=_curator_markdown(paper.note))
+                            note=_curator_markdown(paper.note),
+                            citation_key=self.citation_keys[entry.id],
+                            bibtex=bibtex_entry(entry, self.site_url, self.citation_keys[entry.id],
+                                               with_abstract=False))
 
     def _schema_org(self, entry: PaperEntry) -> dict[str, object]:
         """schema.org ScholarlyArticle data; the theme serialises it with tojson."""
@@ -110,7 +123,7 @@ class _Pages:
         topic = entry.topic
         featured = [pid for pid in entry.papers if self.site.papers[pid].paper.featured]
         meta = front_matter(title=html_text(topic.name), description=html_text(topic.description),
-                            source=topic.source)
+                            source=topic.source, feeds=feed_links(self.site, "topic", topic.id))
         return self._render("topic.md.j2", meta=meta, entry=entry, topic=topic, featured=featured)
 
     def listing(self, listing_id: str) -> str:
@@ -124,8 +137,8 @@ class _Pages:
         papers = list(self.site.papers.values())
         featured = [e.id for e in papers if e.paper.featured]
         newest = [e.id for e in papers[: self.site.settings.newest_count]]
-        return self._render("home.md.j2", meta=front_matter(title="Home"), featured=featured,
-                            newest=newest)
+        meta = front_matter(title="Home", feeds=feed_links(self.site, "home"))
+        return self._render("home.md.j2", meta=meta, featured=featured, newest=newest)
 
     def paper_index(self) -> str:
         return self._render("papers.md.j2", meta=front_matter(title="All papers"))

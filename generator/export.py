@@ -1,0 +1,70 @@
+"""The wiki as data: ``papers.json`` and ``topics.json`` for scripts, notebooks and mirrors.
+
+The files carry what the pages show, in the pages' order (papers newest first, topics as
+curated), with the curated text as written (LaTeX and all) beside a plain-text title. They are
+versioned: a consumer checks ``version`` and a field is only ever added under the same number;
+renaming or removing one means version 2. Output is byte-identical for the same content, so
+the files diff cleanly and caches stay valid.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .citations import citation_keys, page_url
+from .model import PaperEntry, Site, TopicEntry
+from .text import plain_text
+
+FORMAT_VERSION = 1
+
+
+def render_exports(site: Site, site_url: str) -> dict[str, str]:
+    """``papers.json`` and ``topics.json``, keyed by their path relative to docs/."""
+    keys = citation_keys(site)
+    papers = [paper_record(entry, site_url, keys[pid]) for pid, entry in site.papers.items()]
+    topics = [topic_record(entry, site_url) for entry in site.topics.values()]
+    return {"papers.json": _document("papers", papers), "topics.json": _document("topics", topics)}
+
+
+def paper_record(entry: PaperEntry, site_url: str, bibtex_key: str) -> dict[str, Any]:
+    """One paper as the data page documents it; every field is always present (null if unknown)."""
+    paper = entry.paper
+    organization = paper.organization
+    return {
+        "id": paper.id,
+        "url": page_url(site_url, "papers", paper.id),
+        "title": paper.title,
+        "title_text": plain_text(paper.title),
+        "abstract": paper.abstract,
+        "published": paper.published.isoformat() if paper.published else None,
+        "upvotes": paper.upvotes,
+        "authors": paper.authors,
+        "organization": ({"handle": organization.handle, "name": organization.name}
+                         if organization else None),
+        "topics": list(entry.topics),
+        "listings": list(paper.listings),
+        "links": [{"url": link.url, "kind": link.kind} for link in entry.links],
+        "related": [{"id": r.paper_id, "terms": list(r.terms)} for r in entry.related],
+        "summary": paper.summary,
+        "bibtex_key": bibtex_key,
+    }
+
+
+def topic_record(entry: TopicEntry, site_url: str) -> dict[str, Any]:
+    topic = entry.topic
+    return {
+        "id": topic.id,
+        "url": page_url(site_url, "topics", topic.id),
+        "name": topic.name,
+        "description": topic.description,
+        "parent": topic.parent,
+        "children": list(entry.children),
+        "papers": list(entry.papers),
+        "paper_count": len(entry.papers),
+    }
+
+
+def _document(kind: str, records: list[dict[str, Any]]) -> str:
+    data = {"version": FORMAT_VERSION, "generated_from": "PaperWiki", kind: records}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"

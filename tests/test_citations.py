@@ -1,0 +1,150 @@
+"""BibTeX: stable unique keys, escaping that compiles, and a file that parses back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import bibtexparser
+import pytest
+
+from generator.citations import (base_key, bibtex_entry, bibtex_text, citation_keys,
+                                 render_bibliography)
+from generator.listing import Organization
+from generator.model import PaperEntry, Site, build_site
+from generator.records import Paper, Settings
+from generator.store import ContentPaths, load_content
+from tests.project import REPO
+
+SITE_URL = "https://paperwiki.github.io/paperwiki/"
+BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
+DAMO = "damo-data-mixing-optimizer-in-fine-tuning-multimodal-llms-for-mobile-phone"
+
+
+def shipped() -> Site:
+    return build_site(load_content(ContentPaths(REPO / "content")))
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return shipped()
+
+
+@pytest.fixture(scope="module")
+def bib(site: Site) -> str:
+    return render_bibliography(site, SITE_URL)["papers.bib"]
+
+
+def test_keys_are_unique_ascii_and_cover_every_paper(site: Site) -> None:
+    keys = citation_keys(site)
+    assert list(keys) == list(site.papers) and len(keys) == 277
+    assert len(set(keys.values())) == 277
+    assert all(re.fullmatch(r"[a-z0-9]+", key) for key in keys.values())
+
+
+def test_keys_are_stable_across_runs(site: Site) -> None:
+    assert citation_keys(shipped()) == citation_keys(site)
+
+
+def test_key_is_first_significant_word_and_year(site: Site) -> None:
+    keys = citation_keys(site)
+    assert keys[BCODER] == "bcoder2023"
+    assert keys[DAMO] == "damo2025"
+
+
+def test_bibliography_parses_back_with_every_key(site: Site, bib: str) -> None:
+    library = bibtexparser.parse_string(bib)
+    assert library.failed_blocks == []
+    assert [e.key for e in library.entries] == list(citation_keys(site).values())
+    bcoder = next(e for e in library.entries if e.key == "bcoder2023")
+    assert bcoder.entry_type == "misc"
+    assert bcoder.fields_dict["title"].value == (
+        "{$\\mathcal{B}$-Coder: Value-Based Deep Reinforcement Learning for Program Synthesis}")
+    assert bcoder.fields_dict["url"].value == f"{SITE_URL}papers/{BCODER}/"
+
+
+def test_every_entry_has_balanced_braces(bib: str) -> None:
+    entries = bib.split("\n@")[1:]
+    assert len(entries) == 277
+    for entry in entries:
+        unescaped = re.sub(r"\\[{}]", "", entry)
+        depth = 0
+        for char in unescaped:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, entry[:80]
+        assert depth == 0, entry[:80]
+
+
+def test_bibliography_is_byte_identical_across_runs(bib: str) -> None:
+    assert render_bibliography(shipped(), SITE_URL)["papers.bib"] == bib
+
+
+def test_organisation_is_a_corporate_author_else_a_note(site: Site) -> None:
+    keys = citation_keys(site)
+    damo = bibtex_entry(site.papers[DAMO], SITE_URL, keys[DAMO])
+    assert "  author = {{OPPO}},\n" in damo and "  note =" not in damo
+    bcoder = bibtex_entry(site.papers[BCODER], SITE_URL, keys[BCODER])
+    assert "  author =" not in bcoder and "  note = {5 authors},\n" in bcoder
+    assert "  year = {2023},\n  month = oct,\n" in bcoder
+
+
+def test_specials_outside_math_are_escaped() -> None:
+    assert bibtex_text("R&D: 100% of cost_fn #1 {x} ~y ^z a\\b") == (
+        r"R\&D: 100\% of cost\_fn \#1 \{x\} \textasciitilde{}y \textasciicircum{}z"
+        r" a\textbackslash{}b")
+
+
+def test_math_is_kept_as_written() -> None:
+    assert bibtex_text("$\\mathcal{B}_k$-Coder & $x^2$ costs $5") == (
+        r"$\mathcal{B}_k$-Coder \& $x^2$ costs \$5")
+    assert bibtex_text("$50% & x$") == r"$50\% \& x$"  # still valid inside math
+    assert bibtex_text("$\\frac{a$ b") == r"\$\textbackslash{}frac\{a\$ b"  # unbalanced: text
+
+
+def entry(paper_id: str, title: str, published: date | None = date(2024, 1, 5),
+          organization: Organization | None = None) -> PaperEntry:
+    paper = Paper(id=paper_id, title=title, abstract="An abstract with 10% & more_stuff.",
+                  source="test", published=published, organization=organization)
+    return PaperEntry(paper, (), (), ())
+
+
+def small_site(*entries: PaperEntry) -> Site:
+    return Site(papers={e.id: e for e in entries}, topics={}, listings={}, redirects={},
+                settings=Settings())
+
+
+def test_shared_keys_get_suffixes_in_paper_id_order() -> None:
+    site = small_site(entry("zeta", "Scaling Zeta"), entry("alpha", "Scaling Alpha"),
+                      entry("mid", "Scaling: the middle"), entry("solo", "Solo act"))
+    assert citation_keys(site) == {"zeta": "scaling2024c", "alpha": "scaling2024a",
+                                   "mid": "scaling2024b", "solo": "solo2024"}
+
+
+def test_adding_a_paper_renames_only_the_keys_it_collides_with() -> None:
+    before = citation_keys(small_site(entry("a", "Scaling A"), entry("b", "Tuning B")))
+    after = citation_keys(small_site(entry("a", "Scaling A"), entry("b", "Tuning B"),
+                                     entry("c", "Tuning C"), entry("d", "Other D")))
+    assert before == {"a": "scaling2024", "b": "tuning2024"}
+    assert after == {"a": "scaling2024", "b": "tuning2024a", "c": "tuning2024b", "d": "other2024"}
+
+
+def test_key_words_skip_small_words_and_fold_to_ascii() -> None:
+    assert base_key(entry("p", "On the Rôle of Ünits")) == "role2024"
+    assert base_key(entry("p", "Towards $\\mathcal{B}$-Coder")) == "bcoder2024"
+    assert base_key(entry("p", "1.5-Pints: pretraining")) == "15pints2024"
+    assert base_key(entry("p", "The 42 of a")) == "paper2024"
+    assert base_key(entry("p", "Undated work", published=None)) == "undatednodate"
+
+
+def test_an_entry_with_every_special_character_compiles() -> None:
+    paper = entry("p", "Q&A at 100% for x_1 #2: {braces} ~ ^ \\",
+                  organization=Organization("acme", "AT&T_Labs"))
+    text = bibtex_entry(paper, "https://example.org/w", "qa2024")
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == [] and len(library.entries) == 1
+    fields = library.entries[0].fields_dict
+    assert fields["title"].value == (r"{Q\&A at 100\% for x\_1 \#2: \{braces\} "
+                                     r"\textasciitilde{} \textasciicircum{} \textbackslash{}}")
+    assert fields["author"].value == r"{AT\&T\_Labs}"
+    assert fields["abstract"].value == r"An abstract with 10\% \& more\_stuff."
+    assert fields["url"].value == "https://example.org/w/papers/p/"
