@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 
 from .errors import ContentError
 from .generate import generate
+from .search import index_with_pagefind, search_page
 from .model import Site
 from .store import ContentPaths
 from .text import html_text
@@ -27,6 +28,9 @@ log = logging.getLogger("mkdocs.plugins.paperwiki")
 class PaperWikiConfig(Config):
     content_dir = c.Type(str, default="content")
     edit_branch = c.Type(str, default="main")
+    # builtin: Material's search (one index of the whole site, best for small wikis);
+    # pagefind: an index split into chunks loaded per query, for thousands of papers.
+    search = c.Choice(("builtin", "pagefind"), default="builtin")
 
 
 class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
@@ -37,14 +41,27 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         root = Path(config.config_file_path).parent
         return ContentPaths((root / self.config.content_dir).resolve())
 
+    def on_config(self, config: Any) -> Any:
+        builtin = any(name.split("/")[-1] == "search" for name in config.plugins)
+        if self.config.search == "pagefind" and builtin:
+            raise PluginError("paperwiki is set to `search: pagefind`, but the `search` plugin "
+                              "is still listed in mkdocs.yml — remove `- search` from plugins")
+        return config
+
     def on_pre_build(self, config: Any) -> None:
+        extra = search_page() if self.config.search == "pagefind" else {}
         try:
-            report = generate(self._paths(config), Path(config.docs_dir))
+            report = generate(self._paths(config), Path(config.docs_dir),
+                              site_url=_site_url(config), extra_files=extra)
         except ContentError as error:
             raise PluginError("the content has problems:\n" + str(error)) from None
         self.site = report.site
         config.nav = navigation(report.site, Path(config.docs_dir))
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
+
+    def on_post_build(self, config: Any) -> None:
+        if self.config.search == "pagefind":
+            index_with_pagefind(Path(config.site_dir))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self._paths(config).root))
@@ -56,6 +73,14 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if source and config.repo_url:
             page.edit_url = f"{config.repo_url.rstrip('/')}/edit/{self.config.edit_branch}/{source}"
         return markdown
+
+
+def _site_url(config: Any) -> str:
+    """Feeds and citations link to absolute page addresses; `mkdocs serve` always sets one."""
+    if not config.site_url:
+        raise PluginError("mkdocs.yml has no site_url — set it to the address the wiki is "
+                          "served at, e.g. https://example.github.io/wiki/")
+    return config.site_url
 
 
 def navigation(site: Site, docs_dir: Path) -> list[Any]:

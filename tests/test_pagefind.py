@@ -1,0 +1,56 @@
+"""The Pagefind search engine, switched on in mkdocs.yml, on the shipped wiki."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import serve_directory, watch_page
+from tests.project import build_project, copy_project, run_cli
+
+pytestmark = pytest.mark.browser
+
+MLP = "scaling-mlps-a-tale-of-inductive-bias"
+
+
+def use_pagefind(project: Path, drop_builtin: bool = True) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8").replace("      edit_branch: main\n",
+                                             "      edit_branch: main\n      search: pagefind\n")
+    if drop_builtin:
+        text = text.replace("  - search\n", "")
+    config.write_text(text, "utf-8")
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("pagefind"))
+    use_pagefind(project)
+    return build_project(project)
+
+
+def test_pagefind_replaces_the_builtin_index(pagefind_site: Path) -> None:
+    assert (pagefind_site / "pagefind" / "pagefind-ui.js").is_file()
+    assert not (pagefind_site / "search" / "search_index.json").exists()
+    assert (pagefind_site / "search" / "index.html").is_file()
+
+
+def test_both_engines_at_once_is_refused_with_the_fix(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    use_pagefind(project, drop_builtin=False)
+    code, output = run_cli(project, "build")
+    assert code != 0 and "remove `- search` from plugins" in output
+
+
+def test_search_finds_a_paper_by_a_word_of_its_abstract(browser, pagefind_site: Path) -> None:
+    with serve_directory(pagefind_site) as base:
+        page = browser.new_page()
+        problems = watch_page(page, origin=base)
+        page.goto(f"{base}search/?q=perceptron")
+        result = page.locator(f'.pagefind-ui__result-link[href*="papers/{MLP}/"]').first
+        result.wait_for(timeout=30_000)
+        result.click()
+        page.wait_for_url(f"**/papers/{MLP}/**")
+        assert page.locator("article h1").inner_text().startswith("Scaling MLPs")
+        assert problems == []
