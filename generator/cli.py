@@ -102,16 +102,23 @@ def check(config_file: Path) -> None:
     Example:
       paperwiki check && git commit -am "Curate topics"
     """
-    from .model import build_site
+    started = time.perf_counter()
+    papers, topics, listings = _check_or_exit(config_file)
+    click.echo(f"OK: {papers} papers, {topics} topics, {listings} listings checked in "
+               f"{time.perf_counter() - started:.1f} s")
+
+
+def _check_or_exit(config_file: Path) -> tuple[int, int, int]:
+    """Validate everything; on problems print them and exit 1. Returns what was checked."""
+    from .model import curate
     from .store import load_content
 
-    started = time.perf_counter()
     try:
-        site = build_site(load_content(_content_paths(config_file)))
+        content = load_content(_content_paths(config_file))
+        papers, _ = curate(content)
     except ContentError as error:
         _fail_with_problems(error)
-    click.echo(f"OK: {len(site.papers)} papers, {len(site.topics)} topics, "
-               f"{len(site.listings)} listings checked in {time.perf_counter() - started:.1f} s")
+    return len(papers), len(content.topics), len(content.listings)
 
 
 @main.command()
@@ -135,6 +142,7 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
 
     _prepare_mkdocs(verbose)
     started = time.perf_counter()
+    _check_or_exit(config_file)
     config = load_config(str(config_file), strict=True)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +154,7 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     except MkDocsException as error:
         shutil.rmtree(staging, ignore_errors=True)
         click.secho(f"Build failed: {error}", fg="red", err=True)
-        sys.exit(EXIT_BUILD if "content has problems" not in str(error) else EXIT_CONTENT)
+        sys.exit(EXIT_BUILD)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -68,6 +68,19 @@ NEIGHBOURS = 5
 
 def build_site(content: Content) -> Site:
     """Validate cross-references, apply curation, and enrich; raise ContentError on problems."""
+    papers, assigned = curate(content)
+    related = related_papers([_document(p) for p in papers], content.settings.related_count)
+    entries = {p.id: PaperEntry(p, assigned[p.id], _links(p), related[p.id])
+               for p in sorted(papers, key=_newest_first)}
+    return Site(papers=entries, topics=_topics(content.topics, entries),
+                listings=_listings(content.listings, entries),
+                redirects=_redirects(content.papers, entries), settings=content.settings)
+
+
+def curate(content: Content) -> tuple[list[Paper], dict[str, tuple[str, ...]]]:
+    """The visible papers and their topics, or ContentError listing every problem.
+
+    Everything `paperwiki check` needs, without the costly enrichment (related papers)."""
     problems = check_content(content)
     rules, rule_problems = compile_rules(content.topics)
     if problems or rule_problems:
@@ -82,12 +95,7 @@ def build_site(content: Content) -> Site:
                          "matches it") for p in papers if not assigned[p.id]]
     if untopical:
         raise ContentError(untopical)
-    related = related_papers([_document(p) for p in papers], content.settings.related_count)
-    entries = {p.id: PaperEntry(p, assigned[p.id], _links(p), related[p.id])
-               for p in sorted(papers, key=_newest_first)}
-    return Site(papers=entries, topics=_topics(content.topics, entries),
-                listings=_listings(content.listings, entries),
-                redirects=_redirects(content.papers, entries), settings=content.settings)
+    return papers, assigned
 
 
 def _newest_first(paper: Paper) -> tuple[int, str]:
