@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.project import build_project, copy_project
+from generator.model import Site
+from tests.project import build_project, copy_project, shipped_model
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
@@ -17,6 +18,12 @@ def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("shipped"))
     build_project(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def site_model() -> Site:
+    """The enriched model of the shipped content, built once per session."""
+    return shipped_model()
 
 
 @pytest.fixture(scope="session")

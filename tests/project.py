@@ -8,8 +8,15 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.model import Site, build_site
+from generator.store import ContentPaths, load_content
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def shipped_model() -> Site:
+    """The enriched model of the shipped content, built afresh (for determinism checks)."""
+    return build_site(load_content(ContentPaths(REPO / "content")))
 
 
 def copy_project(destination: Path, content: Path | None = None) -> Path:

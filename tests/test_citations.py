@@ -11,51 +11,41 @@ import pytest
 from generator.citations import (base_key, bibtex_entry, bibtex_text, citation_keys,
                                  render_bibliography)
 from generator.listing import Organization
-from generator.model import PaperEntry, Site, build_site
+from generator.model import PaperEntry, Site
 from generator.records import Paper, Settings
-from generator.store import ContentPaths, load_content
-from tests.project import REPO
+from tests.project import REPO, shipped_model
 
 SITE_URL = "https://paperwiki.github.io/paperwiki/"
 BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
 DAMO = "damo-data-mixing-optimizer-in-fine-tuning-multimodal-llms-for-mobile-phone"
 
 
-def shipped() -> Site:
-    return build_site(load_content(ContentPaths(REPO / "content")))
-
-
 @pytest.fixture(scope="module")
-def site() -> Site:
-    return shipped()
+def bib(site_model: Site) -> str:
+    return render_bibliography(site_model, SITE_URL)["papers.bib"]
 
 
-@pytest.fixture(scope="module")
-def bib(site: Site) -> str:
-    return render_bibliography(site, SITE_URL)["papers.bib"]
-
-
-def test_keys_are_unique_ascii_and_cover_every_paper(site: Site) -> None:
-    keys = citation_keys(site)
-    assert list(keys) == list(site.papers) and len(keys) == 277
+def test_keys_are_unique_ascii_and_cover_every_paper(site_model: Site) -> None:
+    keys = citation_keys(site_model)
+    assert list(keys) == list(site_model.papers) and len(keys) == 277
     assert len(set(keys.values())) == 277
     assert all(re.fullmatch(r"[a-z0-9]+", key) for key in keys.values())
 
 
-def test_keys_are_stable_across_runs(site: Site) -> None:
-    assert citation_keys(shipped()) == citation_keys(site)
+def test_keys_are_stable_across_runs(site_model: Site) -> None:
+    assert citation_keys(shipped_model()) == citation_keys(site_model)
 
 
-def test_key_is_first_significant_word_and_year(site: Site) -> None:
-    keys = citation_keys(site)
+def test_key_is_first_significant_word_and_year(site_model: Site) -> None:
+    keys = citation_keys(site_model)
     assert keys[BCODER] == "bcoder2023"
     assert keys[DAMO] == "damo2025"
 
 
-def test_bibliography_parses_back_with_every_key(site: Site, bib: str) -> None:
+def test_bibliography_parses_back_with_every_key(site_model: Site, bib: str) -> None:
     library = bibtexparser.parse_string(bib)
     assert library.failed_blocks == []
-    assert [e.key for e in library.entries] == list(citation_keys(site).values())
+    assert [e.key for e in library.entries] == list(citation_keys(site_model).values())
     bcoder = next(e for e in library.entries if e.key == "bcoder2023")
     assert bcoder.entry_type == "misc"
     assert bcoder.fields_dict["title"].value == (
@@ -76,14 +66,14 @@ def test_every_entry_has_balanced_braces(bib: str) -> None:
 
 
 def test_bibliography_is_byte_identical_across_runs(bib: str) -> None:
-    assert render_bibliography(shipped(), SITE_URL)["papers.bib"] == bib
+    assert render_bibliography(shipped_model(), SITE_URL)["papers.bib"] == bib
 
 
-def test_organisation_is_a_corporate_author_else_a_note(site: Site) -> None:
-    keys = citation_keys(site)
-    damo = bibtex_entry(site.papers[DAMO], SITE_URL, keys[DAMO])
+def test_organisation_is_a_corporate_author_else_a_note(site_model: Site) -> None:
+    keys = citation_keys(site_model)
+    damo = bibtex_entry(site_model.papers[DAMO], SITE_URL, keys[DAMO])
     assert "  author = {{OPPO}},\n" in damo and "  note =" not in damo
-    bcoder = bibtex_entry(site.papers[BCODER], SITE_URL, keys[BCODER])
+    bcoder = bibtex_entry(site_model.papers[BCODER], SITE_URL, keys[BCODER])
     assert "  author =" not in bcoder and "  note = {5 authors},\n" in bcoder
     assert "  year = {2023},\n  month = oct,\n" in bcoder
 
@@ -114,9 +104,9 @@ def small_site(*entries: PaperEntry) -> Site:
 
 
 def test_shared_keys_get_suffixes_in_paper_id_order() -> None:
-    site = small_site(entry("zeta", "Scaling Zeta"), entry("alpha", "Scaling Alpha"),
+    site_model = small_site(entry("zeta", "Scaling Zeta"), entry("alpha", "Scaling Alpha"),
                       entry("mid", "Scaling: the middle"), entry("solo", "Solo act"))
-    assert citation_keys(site) == {"zeta": "scaling2024c", "alpha": "scaling2024a",
+    assert citation_keys(site_model) == {"zeta": "scaling2024c", "alpha": "scaling2024a",
                                    "mid": "scaling2024b", "solo": "solo2024"}
 
 

@@ -11,9 +11,8 @@ import pytest
 from generator.citations import citation_keys, render_bibliography
 from generator.export import render_exports
 from generator.feeds import render_feeds
-from generator.model import Site, build_site
-from generator.store import ContentPaths, load_content
-from tests.project import REPO
+from generator.model import Site
+from tests.project import REPO, shipped_model
 
 SITE_URL = "https://paperwiki.github.io/paperwiki/"
 BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
@@ -25,18 +24,9 @@ TOPIC_FIELDS = ["id", "url", "name", "description", "parent", "children", "paper
 DATA_PAGE = REPO / "content" / "pages" / "data.md"
 
 
-def shipped() -> Site:
-    return build_site(load_content(ContentPaths(REPO / "content")))
-
-
 @pytest.fixture(scope="module")
-def site() -> Site:
-    return shipped()
-
-
-@pytest.fixture(scope="module")
-def files(site: Site) -> dict[str, str]:
-    return render_exports(site, SITE_URL)
+def files(site_model: Site) -> dict[str, str]:
+    return render_exports(site_model, SITE_URL)
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +44,18 @@ def topics(files: dict[str, str]) -> list[dict[str, Any]]:
     return data["topics"]
 
 
-def test_every_paper_in_site_order_with_the_documented_fields(site: Site,
+def test_every_paper_in_site_order_with_the_documented_fields(site_model: Site,
                                                               papers: list[dict[str, Any]]) -> None:
     assert len(papers) == 277
-    assert [p["id"] for p in papers] == list(site.papers)
+    assert [p["id"] for p in papers] == list(site_model.papers)
     assert all(list(p) == PAPER_FIELDS for p in papers)
     assert all(p["url"] == f"{SITE_URL}papers/{p['id']}/" for p in papers)
 
 
-def test_paper_values_match_the_model(site: Site, papers: list[dict[str, Any]]) -> None:
-    keys = citation_keys(site)
+def test_paper_values_match_the_model(site_model: Site, papers: list[dict[str, Any]]) -> None:
+    keys = citation_keys(site_model)
     for record in papers:
-        entry = site.papers[record["id"]]
+        entry = site_model.papers[record["id"]]
         assert record["topics"] == list(entry.topics)
         assert record["related"] == [{"id": r.paper_id, "terms": list(r.terms)}
                                      for r in entry.related]
@@ -85,20 +75,20 @@ def test_titles_come_raw_and_as_plain_text(papers: list[dict[str, Any]]) -> None
     assert by_id[BCODER]["organization"] is None and by_id[BCODER]["authors"] == 5
 
 
-def test_topics_in_curated_order_with_their_papers(site: Site,
+def test_topics_in_curated_order_with_their_papers(site_model: Site,
                                                    topics: list[dict[str, Any]]) -> None:
-    assert [t["id"] for t in topics] == list(site.topics)
+    assert [t["id"] for t in topics] == list(site_model.topics)
     assert all(list(t) == TOPIC_FIELDS for t in topics)
     by_id = {t["id"]: t for t in topics}
     for topic in topics:
-        assert topic["papers"] == list(site.topics[topic["id"]].papers)
+        assert topic["papers"] == list(site_model.topics[topic["id"]].papers)
         assert topic["paper_count"] == len(topic["papers"])
         assert topic["url"] == f"{SITE_URL}topics/{topic['id']}/"
         assert all(by_id[child]["parent"] == topic["id"] for child in topic["children"])
 
 
 def test_exports_are_byte_identical_across_runs(files: dict[str, str]) -> None:
-    assert render_exports(shipped(), SITE_URL) == files
+    assert render_exports(shipped_model(), SITE_URL) == files
 
 
 def test_unicode_is_written_as_is(files: dict[str, str]) -> None:
@@ -119,10 +109,10 @@ def test_data_page_documents_exactly_the_exported_fields() -> None:
     assert documented_fields("Fields of each topic:") == TOPIC_FIELDS
 
 
-def test_data_page_links_only_to_files_the_generator_writes(site: Site) -> None:
+def test_data_page_links_only_to_files_the_generator_writes(site_model: Site) -> None:
     """MkDocs' strict build fails on a link to a missing file; links to pages it checks itself."""
-    written = {**render_exports(site, SITE_URL), **render_feeds(site, SITE_URL),
-               **render_bibliography(site, SITE_URL)}
+    written = {**render_exports(site_model, SITE_URL), **render_feeds(site_model, SITE_URL),
+               **render_bibliography(site_model, SITE_URL)}
     targets = re.findall(r"\]\(([^)#]+)\)", DATA_PAGE.read_text("utf-8"))
     files = [t for t in targets if not t.endswith(".md")]
     assert {"papers.json", "topics.json", "papers.bib", "feeds/all.xml"} <= set(files)

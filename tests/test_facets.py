@@ -11,17 +11,11 @@ from pathlib import Path
 import pytest
 
 from generator.facets import FACETS_FILE, render_facets
-from generator.model import PaperEntry, Site, build_site
-from generator.store import ContentPaths, load_content
+from generator.model import PaperEntry, Site
 from tests.browser import serve_directory, watch_page
 from tests.project import REPO
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site_model() -> Site:
-    return build_site(load_content(ContentPaths(REPO / "content")))
 
 
 def _expected(site: Site, year: str, topic: str) -> list[PaperEntry]:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import build_site
+from generator.model import Site
 from generator.render import render_site
-from generator.store import ContentPaths, load_content
 from tests.project import REPO
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -27,8 +26,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def rendered() -> dict[str, str]:
-    return render_site(build_site(load_content(ContentPaths(REPO / "content"))))
+def rendered(site_model: Site) -> dict[str, str]:
+    return render_site(site_model)
 
 
 @pytest.mark.parametrize("page", PAGES)
