@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from generator.generate import generate
 from generator.store import ContentPaths
 from tests.project import REPO
@@ -31,20 +33,14 @@ def _linked_pages(site: Path, page: Path, section: str) -> set[Path]:
             and not link.rstrip("/").endswith(section)}
 
 
-def test_papers_and_topics_link_both_ways(shipped_site: Path) -> None:
+@pytest.mark.parametrize("section", ["topics", "listings"])
+def test_papers_and_their_topics_and_listings_link_both_ways(shipped_site: Path,
+                                                             section: str) -> None:
     for page in paper_pages(shipped_site).values():
-        topics = _linked_pages(shipped_site, page, "topics")
-        assert topics, f"{page} links to no topic"
-        for topic in topics:
-            assert page in _linked_pages(shipped_site, topic, "papers"), (page, topic)
-
-
-def test_papers_and_listings_link_both_ways(shipped_site: Path) -> None:
-    for page in paper_pages(shipped_site).values():
-        listings = _linked_pages(shipped_site, page, "listings")
-        assert listings, f"{page} links to no listing"
-        for listing in listings:
-            assert page in _linked_pages(shipped_site, listing, "papers"), (page, listing)
+        targets = _linked_pages(shipped_site, page, section)
+        assert targets, f"{page} links to no page in {section}/"
+        for target in targets:
+            assert page in _linked_pages(shipped_site, target, "papers"), (page, target)
 
 
 def test_paper_pages_stay_out_of_the_navigation(shipped_site: Path) -> None:
