@@ -59,9 +59,29 @@ def _check_papers(content: Content) -> list[Problem]:
         problems += _unknown(paper, "listings", paper.listings, listings, "listing")
         problems += _unknown(paper, "related", paper.pinned_related + paper.banned_related,
                              papers, "paper")
-        if paper.same_as is not None:
-            problems += _unknown(paper, "same_as", (paper.same_as,), papers - {paper.id}, "paper")
+        problems += _check_same_as(paper, {p.id: p for p in content.papers})
     return problems + _check_unique_urls(content.papers)
+
+
+def _check_same_as(paper: Paper, by_id: dict[str, Paper]) -> list[Problem]:
+    """`same_as` must lead, possibly over several duplicates, to a paper that is kept."""
+    if paper.same_as is None:
+        return []
+    if paper.same_as == paper.id:
+        return [Problem(paper.source, paper.line_of("same_as"), "same_as: names this paper itself",
+                        "write the id of the paper this record duplicates")]
+    if paper.same_as not in by_id:
+        return _unknown(paper, "same_as", (paper.same_as,), set(by_id) - {paper.id}, "paper")
+    chain = [paper.id]
+    current = by_id[paper.same_as]
+    while current.same_as is not None and current.same_as in by_id and current.id not in chain:
+        chain.append(current.id)
+        current = by_id[current.same_as]
+    if current.id in chain:
+        loop = " → ".join([*chain, current.id])
+        return [Problem(paper.source, paper.line_of("same_as"), f"same_as: the papers form a loop "
+                        f"({loop})", "keep one of them: remove `same_as` from its file")]
+    return []
 
 
 def _check_unique_urls(papers: Iterable[Paper]) -> list[Problem]:
@@ -83,7 +103,8 @@ def _check_unique_urls(papers: Iterable[Paper]) -> list[Problem]:
 def _check_settings(content: Content) -> list[Problem]:
     fallback = content.settings.fallback_topic
     if fallback and fallback not in {topic.id for topic in content.topics}:
-        return [Problem("content/config.yaml", None, f"fallback_topic {fallback!r} is not a topic",
+        return [Problem("content/config.yaml", content.settings.lines.get("fallback_topic"),
+                        f"fallback_topic {fallback!r} is not a topic",
                         "name a topic defined in content/topics.yaml")]
     return []
 

@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from .errors import Problem
 from .listing import Organization
-from .yamlfile import LineDict
+from .yamlfile import LineDict, LineList
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DEFAULT_MIRROR_HOSTS = ("b-61j.pages.dev", "hf.mirrork.net", "hf.barry1.top")
@@ -92,6 +92,7 @@ class Settings:
     related_count: int = 5
     newest_count: int = 10
     fallback_topic: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,19 @@ def validator(kind: str) -> Draft202012Validator:
 def schema_problems(kind: str, data: Any, path: str) -> list[Problem]:
     """Check ``data`` against a schema; each violation names its line and how to fix it."""
     errors = sorted(validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
-    return [_explain(error, data, path) for error in errors]
+    return [problem for error in errors for problem in _explain(error, data, path)]
 
 
-def _explain(error: ValidationError, data: Any, path: str) -> Problem:
-    container, key = _locate(data, list(error.absolute_path))
-    line = container.line_of(key) if isinstance(container, LineDict) else None
-    where = "/".join(str(part) for part in error.absolute_path) or "the file"
+def _explain(error: ValidationError, data: Any, path: str) -> list[Problem]:
     if error.validator == "additionalProperties":
-        return _unknown_keys(error, container, path)
+        return _unknown_keys(error, _value_at(data, list(error.absolute_path)), path)
+    return [_explain_value(error, data, path)]
+
+
+def _explain_value(error: ValidationError, data: Any, path: str) -> Problem:
+    parts = list(error.absolute_path)
+    line = _line_of(data, parts)
+    where = "/".join(str(part) for part in parts) or "the file"
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return Problem(path, line, f"missing required field {missing!r} in {where}",
@@ -130,36 +135,40 @@ def _explain(error: ValidationError, data: Any, path: str) -> Problem:
         expected = error.validator_value
         return Problem(path, line, f"{where} should be of type {expected}, "
                        f"not {type(error.instance).__name__}", _type_hint(expected))
-    if error.validator == "pattern" and "\\d{4}" in str(error.validator_value):
-        return Problem(path, line, f"{where}: {error.instance!r} is not a date",
-                       "write dates as YYYY-MM-DD, e.g. 2024-02-06")
-    if error.validator == "pattern" and "[a-z0-9]" in str(error.validator_value):
-        return Problem(path, line, f"{where}: {error.instance!r} is not a valid id",
-                       "ids are lowercase words joined by hyphens, e.g. knowledge-distillation")
+    if error.validator == "pattern" and "x-problem" in error.schema:
+        return Problem(path, line, f"{where}: {error.instance!r} {error.schema['x-problem']}",
+                       error.schema["x-hint"])
     return Problem(path, line, f"{where}: {error.message}", _schema_hint(error))
 
 
-def _unknown_keys(error: ValidationError, container: Any, path: str) -> Problem:
+def _unknown_keys(error: ValidationError, container: Any, path: str) -> list[Problem]:
+    """One problem per unknown key, in file order, each with its likely intended key."""
     allowed = sorted(error.schema.get("properties", {}))
-    extra = sorted(set(container) - set(allowed)) if isinstance(container, dict) else []
-    key = extra[0] if extra else None
-    line = container.line_of(key) if isinstance(container, LineDict) else None
-    close = difflib.get_close_matches(str(key), allowed, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
-    return Problem(path, line, f"unknown key {key!r}", hint)
+    problems = []
+    for key in (k for k in container if k not in allowed):
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+        line = container.line_of(key) if isinstance(container, LineDict) else None
+        problems.append(Problem(path, line, f"unknown key {key!r}", hint))
+    return problems
 
 
-def _locate(data: Any, parts: list[Any]) -> tuple[Any, Any]:
-    """The innermost mapping holding the failing value, and the key inside it."""
-    container, key = data, None
-    for index, part in enumerate(parts):
-        value = container[part] if isinstance(container, (dict, list)) else None
-        if isinstance(value, (dict, list)) and index < len(parts) - 1:
-            container, key = value, None
-        else:
-            key = part if isinstance(container, dict) else None
-            break
-    return container, key
+def _value_at(data: Any, parts: list[Any]) -> Any:
+    for part in parts:
+        data = data[part]
+    return data
+
+
+def _line_of(data: Any, parts: list[Any]) -> int | None:
+    """The line of the innermost key or list item on the path that the file records."""
+    line = getattr(data, "line", None)
+    for part in parts:
+        if isinstance(data, LineDict):
+            line = data.key_lines.get(part, line)
+        elif isinstance(data, LineList) and isinstance(part, int) and part < len(data.item_lines):
+            line = data.item_lines[part]
+        data = data[part]
+    return line
 
 
 def _type_hint(expected: str) -> str:
@@ -221,7 +230,8 @@ def settings_from_mapping(data: dict[str, Any]) -> Settings:
     return Settings(mirror_hosts=tuple(data.get("mirror_hosts", defaults.mirror_hosts)),
                     related_count=data.get("related_count", defaults.related_count),
                     newest_count=data.get("newest_count", defaults.newest_count),
-                    fallback_topic=data.get("fallback_topic"))
+                    fallback_topic=data.get("fallback_topic"),
+                    lines=dict(getattr(data, "key_lines", {})))
 
 
 def _date(text: str | None) -> date | None:

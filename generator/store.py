@@ -96,7 +96,8 @@ def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str,
         raise ContentError(Problem(label, 1, "the file must be a mapping of `key: value` lines",
                                    "see the schema referenced at the top of the file"))
     problems = schema_problems(kind, data, label)
-    problems += [p for key in date_keys if (p := date_problem(data, key, label))]
+    if not problems:  # a value the schema already rejected needs no second message
+        problems = [p for key in date_keys if (p := date_problem(data, key, label))]
     if problems:
         raise ContentError(problems)
     return data

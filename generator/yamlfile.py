@@ -28,6 +28,13 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line) if key is not None else self.line
 
 
+class LineList(list):
+    """A sequence that knows the line (1-based) of each of its items."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The C loader where available (ten times faster on large wikis), with strict mappings."""
 
@@ -40,6 +47,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise _BadKey(line)
         if key in mapping.key_lines:
             raise _DuplicateKey(key, line, mapping.key_lines[key])
         mapping.key_lines[key] = line
@@ -47,12 +56,26 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
     return mapping
 
 
+def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> LineList:
+    sequence = LineList(loader.construct_object(item, deep=True) for item in node.value)
+    sequence.line = node.start_mark.line + 1
+    sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+    return sequence
+
+
 def _construct_timestamp_as_text(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+class _BadKey(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
 
 
 class _DuplicateKey(Exception):
@@ -64,7 +87,7 @@ class _DuplicateKey(Exception):
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8, naming the line of the first bad byte instead of an offset."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # editors on Windows may start the file with a BOM
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError(Problem(path, line, "the file is not UTF-8 text",
@@ -86,13 +109,25 @@ def parse_yaml(text: str, path: str) -> Any:
         raise ContentError(Problem(path, dup.line, f"the key {dup.key!r} appears twice "
                                    f"(first on line {dup.first_line})",
                                    "keep one of them; YAML would silently use the last")) from None
+    except _BadKey as bad:
+        raise ContentError(Problem(path, bad.line, "a key must be plain text",
+                                   "write `name: value`; lists and mappings cannot be keys")) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _useful_mark(error, text)
         what = error.problem or error.context or "invalid YAML"
         raise ContentError(Problem(path, mark.line + 1 if mark else None, f"invalid YAML: {what}",
                                    "check indentation, colons and quotes on this line; text "
                                    "containing ': ' or starting with a special character needs "
                                    "quotes")) from None
+
+
+def _useful_mark(error: yaml.MarkedYAMLError, text: str) -> Any:
+    """Where the problem is: an unclosed quote or bracket is reported by PyYAML at the end of
+    the file, but the place to fix is where it was opened."""
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark and mark and mark.line >= len(text.splitlines()):
+        return error.context_mark
+    return mark
 
 
 def read_yaml(path: Path, label: str) -> Any:
