@@ -10,6 +10,7 @@ edit that keeps comments and key order. Everything is parsed before anything is 
 from __future__ import annotations
 
 import re
+from itertools import chain, count
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from .store import (
     ContentPaths, collect, load_listing, load_paper, load_settings, new_paper_text, paper_files,
     updated_paper_text, write_atomically,
 )
+from .yamlfile import decode
 
 SLUG_LENGTH = 80
 
@@ -52,8 +54,18 @@ class ImportReport:
 
 def paper_id_for(title: str) -> str:
     """The id (and URL) of a paper with this title: LaTeX commands dropped, then slugified."""
-    return slugify(re.sub(r"\\[A-Za-z]+", " ", title), max_length=SLUG_LENGTH,
-                   word_boundary=True, save_order=True) or "paper"
+    return slugify(_without_latex(title), max_length=SLUG_LENGTH, word_boundary=True,
+                   save_order=True) or "paper"
+
+
+def title_key(title: str) -> str:
+    """What makes two listing records the same paper: the whole title, slugified (ids are
+    cut at a word boundary, and two titles can share their first 80 characters)."""
+    return slugify(_without_latex(title)) or "paper"
+
+
+def _without_latex(title: str) -> str:
+    return re.sub(r"\\[A-Za-z]+", " ", title)
 
 
 def import_listings(paths: ContentPaths, names: Iterable[str] = (),
@@ -104,14 +116,7 @@ def _listings_to_import(paths: ContentPaths, names: list[str]) -> list[ListingIn
 def _parse(paths: ContentPaths, listing: ListingInfo) -> list[ListingEntry]:
     text_file = paths.listings / f"{listing.id}.txt"
     label = paths.label(text_file)
-    data = text_file.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ContentError(Problem(label, line, "the listing is not UTF-8 text",
-                                   "save the page text with UTF-8 encoding")) from None
-    return parse_listing(text, label, listing.captured)
+    return parse_listing(decode(text_file.read_bytes(), label), label, listing.captured)
 
 
 def _normalised(entry: ListingEntry, mirror_hosts: Iterable[str]) -> ListingEntry:
@@ -119,7 +124,7 @@ def _normalised(entry: ListingEntry, mirror_hosts: Iterable[str]) -> ListingEntr
 
 
 def _record_sighting(sightings: dict[str, _Sighting], entry: ListingEntry, listing_id: str) -> None:
-    sighting = sightings.setdefault(paper_id_for(entry.title), _Sighting(entry))
+    sighting = sightings.setdefault(title_key(entry.title), _Sighting(entry))
     if sighting.entry.published is None and entry.published is not None:
         sighting.entry = entry
     if listing_id not in sighting.listings:
@@ -148,11 +153,31 @@ def _existing_papers(paths: ContentPaths) -> _Existing:
     return _Existing(by_id=by_id, by_alias=by_alias)
 
 
+def _assign_ids(sightings: dict[str, _Sighting], existing: _Existing) -> dict[str, _Sighting]:
+    """Each sighted paper's id: its own file's, or a new one; a different paper whose title
+    gives the same id gets the next free ``-2``, ``-3`` … instead of being merged."""
+    assigned: dict[str, _Sighting] = {}
+    for key, sighting in sightings.items():
+        base = paper_id_for(sighting.entry.title)
+        for candidate in chain([base], (f"{base}-{n}" for n in count(2))):
+            paper_id = existing.by_alias.get(candidate, candidate)
+            current = existing.by_id.get(paper_id)
+            if paper_id not in assigned and (current is None or _same_paper(current[1], key)):
+                assigned[paper_id] = sighting
+                break
+    return assigned
+
+
+def _same_paper(paper: Paper, key: str) -> bool:
+    """A file whose title still gives its own id is compared by whole title; one whose title
+    or name a curator changed is the paper its id or alias says it is."""
+    return paper_id_for(paper.title) != paper.id or title_key(paper.title) == key
+
+
 def _plan_writes(paths: ContentPaths, sightings: dict[str, _Sighting],
                  existing: _Existing) -> dict[str, tuple[Path, str]]:
     planned = {}
-    for slug, sighting in sightings.items():
-        paper_id = existing.by_alias.get(slug, slug)
+    for paper_id, sighting in _assign_ids(sightings, existing).items():
         if paper_id in existing.by_id:
             path, paper = existing.by_id[paper_id]
             changes = _changes(paper, sighting)

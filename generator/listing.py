@@ -176,6 +176,9 @@ def _year_of_yearless(month: int, day: int, captured: date) -> int:
 
 
 def _single_line(paragraph: _Paragraph, source: str, what: str) -> str:
+    if _is_metadata(paragraph):
+        raise _error(source, paragraph, f"expected {what}, found a metadata block",
+                     "a metadata block must follow a title and an abstract")
     if len(paragraph.lines) != 1:
         raise _error(source, paragraph, f"expected {what}, found {len(paragraph.lines)} lines "
                      "without a blank line between them",

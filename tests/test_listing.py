@@ -189,9 +189,6 @@ def test_metadata_block_without_title_and_abstract() -> None:
     assert message.startswith("content/listings/metadata-without-title.txt:21: ")
 
 
-@pytest.mark.xfail(strict=True, reason="a whole metadata block where a title belongs is reported "
-                   "as 'found 3 lines without a blank line between them'; the parser's own "
-                   "'found metadata …' message is only reached for a lone '·' or author line")
 def test_metadata_block_without_title_is_called_a_metadata_block() -> None:
     message = parse_error("errors/metadata-without-title.txt", DEC_10)
     what = message.split(":21: ", 1)[1].split(" — ")[0]
