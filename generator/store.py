@@ -7,6 +7,7 @@ lists everything a curator has to fix rather than one thing per run.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,12 +162,12 @@ PAPER_KEY_ORDER = ("title", "abstract", "published", "upvotes", "authors", "orga
                    "listings")
 
 
-def _round_trip_yaml() -> Any:
+def _round_trip_yaml(sequence_offset: int = 2) -> Any:
     from ruamel.yaml import YAML  # imported here: only imports edit files, builds never do
 
     yaml = YAML()
     yaml.width = 1_000_000  # one abstract per line keeps diffs of curator edits readable
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(mapping=2, sequence=sequence_offset + 2, offset=sequence_offset)
     yaml.preserve_quotes = True
     return yaml
 
@@ -180,17 +181,34 @@ def new_paper_text(fields: dict[str, Any]) -> str:
 
 
 def updated_paper_text(text: str, changes: dict[str, Any]) -> str:
-    """Apply import changes to a curated file, keeping its comments, key order and quoting."""
-    yaml = _round_trip_yaml()
+    """Apply import changes to a curated file, keeping its comments, key order, quoting,
+    list indentation, line endings and document marker."""
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
+    yaml = _round_trip_yaml(sequence_offset=0 if _UNINDENTED_LIST.search(text) else 2)
+    yaml.explicit_start = text.lstrip("\ufeff").startswith("---")
     document = yaml.load(text)
     for key, value in changes.items():
         if isinstance(value, list) and isinstance(document.get(key), list):
-            document[key].extend(item for item in value if item not in document[key])
+            _extend_keeping_trailing_comment(document[key], value)
         elif key in document:
             document[key] = value
         else:
             document.insert(_insert_position(document, key), key, value)
-    return _dump(document, yaml, keep_header=text)
+    updated = _dump(document, yaml, keep_header=text)
+    return updated.replace("\n", "\r\n") if crlf else updated
+
+
+_UNINDENTED_LIST = re.compile(r"^[^\s#][^\n]*:[ \t]*\n- ", re.MULTILINE)
+
+
+def _extend_keeping_trailing_comment(sequence: Any, items: list[Any]) -> None:
+    """ruamel keeps a comment that follows a list (it belongs to the next key) on the list's
+    last item; move it to the new last item so the comment stays with its key."""
+    trailing = sequence.ca.items.pop(len(sequence) - 1, None) if sequence else None
+    sequence.extend(item for item in items if item not in sequence)
+    if trailing is not None:
+        sequence.ca.items[len(sequence) - 1] = trailing
 
 
 def _insert_position(document: dict[str, Any], key: str) -> int:
