@@ -17,6 +17,7 @@ from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
 from .render import render_site
+from .stats import render_stats
 from .store import ContentPaths, load_content, write_atomically
 
 
@@ -42,6 +43,7 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     site = build_site(content)
     clock.lap("enrich")
     files = render_site(site, site_url or "")
+    files.update(render_stats(site))
     files.update(_static_pages(paths))
     files.update(_data_files(site, site_url))
     files.update(extra_files or {})
