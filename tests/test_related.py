@@ -1,0 +1,71 @@
+"""Related papers: sensible on the real listings, deterministic, and curator-controllable."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.model import Site
+from generator.related import Document, related_papers
+
+STABILITY_GAP = "efficient-continual-pre-training-by-mitigating-the-stability-gap"
+REWARM = "continual-pre-training-of-large-language-models-how-to-re-warm-your-model"
+EFFECTIVE_CPT = "towards-effective-and-efficient-continual-pre-training-of-large-language-models"
+MINIPLM = "miniplm-knowledge-distillation-for-pre-training-language-models"
+DDK = "ddk-distilling-domain-knowledge-for-efficient-large-language-models"
+TINYVIT = "tinyvit-fast-pretraining-distillation-for-small-vision-transformers"
+MINILM = "minilm-deep-self-attention-distillation-for-task-agnostic-compression-of-pre"
+SCOTT = "scott-accelerating-diffusion-models-with-stochastic-consistency-distillation"
+SWIFTBRUSH = "swiftbrush-one-step-text-to-image-diffusion-model-with-variational-score"
+PROMPTKD = "promptkd-unsupervised-prompt-distillation-for-vision-language-models"
+VLM_DISTILL = "distilling-from-vision-language-models-for-improved-ood-generalization-in-vision"
+
+OBVIOUS_PAIRS = [
+    (STABILITY_GAP, REWARM), (STABILITY_GAP, EFFECTIVE_CPT), (EFFECTIVE_CPT, STABILITY_GAP),
+    (REWARM, STABILITY_GAP), (MINIPLM, DDK), (TINYVIT, MINILM), (SCOTT, SWIFTBRUSH),
+    (SWIFTBRUSH, SCOTT), (PROMPTKD, VLM_DISTILL), (VLM_DISTILL, PROMPTKD),
+]
+
+
+@pytest.mark.parametrize(("paper", "partner"), OBVIOUS_PAIRS)
+def test_obviously_related_partner_is_in_the_top_five(site_model: Site, paper: str,
+                                                      partner: str) -> None:
+    assert partner in [r.paper_id for r in site_model.papers[paper].related]
+
+
+def test_every_paper_has_five_others_each_with_shared_terms(site_model: Site) -> None:
+    for paper_id, entry in site_model.papers.items():
+        ids = [r.paper_id for r in entry.related]
+        assert len(ids) == 5 and len(set(ids)) == 5 and paper_id not in ids
+        assert set(ids) <= set(site_model.papers)
+        assert all(3 <= len(r.terms) <= 5 for r in entry.related), paper_id
+
+
+def test_shared_terms_appear_in_both_papers(site_model: Site) -> None:
+    entry = site_model.papers[STABILITY_GAP]
+    for relation in entry.related:
+        other = site_model.papers[relation.paper_id].paper
+        for term in relation.terms:
+            assert term in (entry.paper.title + entry.paper.abstract).lower()
+            assert term in (other.title + other.abstract).lower()
+
+
+# Terms in more than half of the papers carry no signal and are dropped, so these small
+# corpora keep every shared pair of words in a minority of documents.
+FILLER = [Document("f", "epsilon zeta"), Document("g", "epsilon zeta"), Document("h", "eta theta"),
+          Document("i", "eta theta")]
+
+
+def test_ties_are_broken_by_id_whatever_the_input_order() -> None:
+    docs = [Document("b", "alpha beta"), Document("c", "alpha beta"), Document("a", "alpha beta"),
+            Document("d", "gamma delta"), Document("e", "gamma delta"), *FILLER]
+    forward = related_papers(docs, 2)
+    backward = related_papers(list(reversed(docs)), 2)
+    assert forward == backward
+    assert [r.paper_id for r in forward["a"]] == ["b", "c"]
+
+
+def test_pinned_first_banned_never() -> None:
+    docs = [Document("a", "alpha beta", pinned=("z",), banned=("b",)), Document("b", "alpha beta"),
+            Document("c", "alpha beta gamma"), Document("z", "unrelated words entirely"),
+            Document("y", "unrelated words"), *FILLER]
+    assert [r.paper_id for r in related_papers(docs, 2)["a"]] == ["z", "c"]
