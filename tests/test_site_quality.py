@@ -1,0 +1,307 @@
+"""The built wiki's quality in a real browser: offline, accessible, usable on a phone.
+
+Every page is served under the base path of ``site_url`` (``/paperwiki/`` for the shipped
+wiki), the way GitHub Pages serves a project site: a missing address gets the site's
+404.html with status 404. Nothing here fetches from the web; requests anywhere else than
+the site are blocked and recorded.
+
+Accessibility is checked with axe-core, vendored in tests/vendor/axe-core/ (see its
+README). Every violation, of any impact, is printed per page and colour scheme, so the test
+log doubles as a report; serious and critical ones fail the test.
+
+README screenshots: ``PAPERWIKI_UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest
+tests/test_site_quality.py -k screenshots`` rewrites .github/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+
+from tests.browser import _QuietHandler, _QuietServer, watch_page
+from tests.project import REPO
+from tests.sitemap import base_path
+
+pytestmark = pytest.mark.browser
+
+BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
+
+# One page of each kind, relative to the base URL. The paper has math in its title, so
+# KaTeX and its fonts load too.
+PAGES = {
+    "home": "",
+    "paper": f"papers/{BCODER}/",
+    "topic": "topics/scaling-laws/",
+    "listing": "listings/pretraining/",
+    "papers-index": "papers/",
+    "topics-index": "topics/",
+    "curation-guide": "curation/",
+    "404": "404.html",
+}
+MISSING = "papers/no-such-paper/"  # served the 404 page, as GitHub Pages does
+
+AXE_DIR = Path(__file__).parent / "vendor" / "axe-core"
+AXE_SCRIPT = AXE_DIR / "axe.min.js"
+AXE_VERSION = (AXE_DIR / "VERSION").read_text("utf-8").strip()
+FAILING_IMPACTS = ("serious", "critical")
+
+SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Material palette
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS_ENV = "PAPERWIKI_UPDATE_SCREENSHOTS"
+SCREENSHOTS_DIR = REPO / ".github" / "screenshots"
+SCREENSHOT_MAX_BYTES = 300_000
+
+
+# -- serving the site under its base path ---------------------------------------------------
+
+class _PagesHandler(_QuietHandler):
+    """A missing file under the base path gets the site's 404.html, status 404."""
+
+    base: str
+    not_found_page: Path
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != HTTPStatus.NOT_FOUND or not self.path.startswith(self.base):
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found_page.read_bytes()
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve_under_base_path(site: Path, base: str, root: Path) -> Iterator[str]:
+    """Serve ``site`` at ``base`` (e.g. /paperwiki/) from ``root``; yields the base URL."""
+    mount = root / base.strip("/")
+    if mount != root:
+        mount.parent.mkdir(parents=True, exist_ok=True)
+        mount.symlink_to(site.resolve(), target_is_directory=True)
+    else:
+        root = site
+    handler_class = type("Handler", (_PagesHandler,), {"base": base, "not_found_page": mount / "404.html"})
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, name="serve_under_base_path", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}{base}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(shipped_project: Path, shipped_site: Path, tmp_path_factory: pytest.TempPathFactory):
+    base = base_path(shipped_project)
+    assert base.startswith("/") and base.endswith("/"), base
+    with serve_under_base_path(shipped_site, base, tmp_path_factory.mktemp("served")) as url:
+        yield url
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def settle(page, network: bool = False) -> None:
+    """Wait for the page's fonts and client-side rendering; with ``network``, also until
+    no request has been in flight for half a second (search index, late fetches)."""
+    page.wait_for_load_state("networkidle" if network else "load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    if page.locator("#pw-facets").count():
+        page.wait_for_selector("#pw-facets[data-ready]", timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """Browser contexts shared by the tests of this module, one per set of options."""
+    made: dict[str, object] = {}
+
+    def context(**options):
+        key = repr(sorted(options.items()))
+        if key not in made:
+            made[key] = browser.new_context(**options)
+        return made[key]
+
+    yield context
+    for context_ in made.values():
+        context_.close()
+
+
+def open_page(contexts, base_url: str, path: str, **context_options):
+    """A new page showing ``path`` in a shared context; returns (page, problems)."""
+    page = contexts(**context_options).new_page()
+    problems = watch_page(page, origin=base_url)
+    page.goto(base_url + path)
+    settle(page)
+    return page, problems
+
+
+def scheme_of(page) -> str | None:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    assert page.evaluate("axe.version") == AXE_VERSION
+    return page.evaluate("""() => axe.run(document, {resultTypes: ['violations']}).then(r =>
+        r.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => ({target: n.target.map(String), summary: n.failureSummary}))
+        })))""")
+
+
+def describe(violations: list[dict]) -> str:
+    if not violations:
+        return "no violations"
+    return ", ".join(f"{v['id']} [{v['impact']}] x{len(v['nodes'])}" for v in violations)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", png[16:24])
+
+
+# -- 1. offline and under any base path -----------------------------------------------------
+
+@pytest.mark.parametrize("path", [*PAGES.values(), MISSING], ids=[*PAGES, "404-at-missing-address"])
+def test_page_works_offline_under_the_base_path(browser, base_url: str, path: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    url = base_url + path
+    routed: list[str] = []
+    blocked: list[str] = []
+
+    def only_the_site(route) -> None:
+        request_url = route.request.url
+        routed.append(request_url)
+        if request_url.startswith(base_url):
+            route.continue_()
+        else:
+            blocked.append(request_url)
+            route.abort("blockedbyclient")
+
+    context = browser.new_context()
+    context.route("**/*", only_the_site)
+    page = context.new_page()
+    problems = watch_page(page, origin=base_url)
+    response = page.goto(url)
+    settle(page, network=True)
+    expected_status = 404 if path == MISSING else 200
+    assert response is not None and response.status == expected_status
+    if path == MISSING:
+        # The 404 status of the page itself is the point; anything else is a problem.
+        problems = [p for p in problems if p != f"HTTP 404: {url}"
+                    and not (p.startswith("console error:") and "404" in p and p.endswith(f"({url})"))]
+
+    assert page.locator("article h1").first.is_visible()
+    assert routed, "the route handler saw no request: the blocking is not in place"
+    # Every stylesheet and script the page names was fetched from under the base URL.
+    assets = page.evaluate("""() => [
+        ...[...document.querySelectorAll('link[rel~=stylesheet]')].map(l => l.href),
+        ...[...document.querySelectorAll('script[src]')].map(s => s.src)]""")
+    assert assets
+    assert [a for a in assets if not a.startswith(base_url)] == []
+    assert [a for a in assets if a not in routed] == []
+    # Links within this server stay under the base path.
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    origin = base_url[: base_url.index("/", len("http://"))]
+    assert [link for link in links if link.startswith(origin) and not link.startswith(base_url)] == []
+    with capsys.disabled():
+        print(f"\n  offline {path or 'index.html'}: {len(routed)} requests, "
+              f"{len(blocked)} to other origins {blocked}")
+    assert blocked == []
+    assert problems == []
+    context.close()
+
+
+# -- 2. accessibility ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+@pytest.mark.parametrize("name", ["home", "paper", "topic", "listing", "papers-index"])
+def test_no_serious_accessibility_violations(contexts, base_url: str, name: str, scheme: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    page, problems = open_page(contexts, base_url, PAGES[name], color_scheme=scheme,
+                               viewport=DESKTOP)
+    assert scheme_of(page) == SCHEMES[scheme], "the emulated colour scheme did not switch the palette"
+    violations = run_axe(page)
+    with capsys.disabled():
+        print(f"\n  axe {AXE_VERSION} {name} ({scheme}): {describe(violations)}")
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert failing == [], "\n".join(
+        f"{v['id']} [{v['impact']}] {v['help']}: " + "; ".join(
+            " ".join(n["target"]) + " - " + n["summary"].replace("\n", " ") for n in v["nodes"][:5])
+        for v in failing)
+    assert problems == []
+    page.close()
+
+
+def test_search_dialog_has_an_accessible_name(contexts, base_url: str) -> None:
+    page, _ = open_page(contexts, base_url, "", viewport=DESKTOP)
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate("""() => axe.run(document, {runOnly: ['aria-dialog-name']})
+        .then(r => r.violations.map(v => v.id))""")
+    page.close()
+    assert violations == []
+
+
+# -- 3. phones -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["home", "paper", "papers-index", "topic"])
+def test_no_horizontal_scrolling_on_a_phone(contexts, base_url: str, name: str, tmp_path: Path) -> None:
+    page, problems = open_page(contexts, base_url, PAGES[name], viewport=PHONE,
+                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    # A phone that finds the page too wide zooms out, widening the layout viewport, so the
+    # page is measured against the screen's width, not window.innerWidth. Wide tables may
+    # scroll inside Material's .md-typeset__scrollwrap; the page itself may not.
+    widths = page.evaluate("""(screen) => ({
+        page: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+        widest: [...document.querySelectorAll('article *')]
+            .filter(e => e.getBoundingClientRect().right > screen + 1
+                         && !e.closest('.md-typeset__scrollwrap, .katex-display'))
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + [...e.classList].map(c => '.' + c).join('')
+                              + ' ends at ' + Math.round(e.getBoundingClientRect().right) + 'px')
+    })""", PHONE["width"])
+    page.screenshot(path=str(tmp_path / f"{name}-phone.png"))
+    assert widths["page"] <= PHONE["width"] and widths["window"] == PHONE["width"], \
+        f"the page is wider than a {PHONE['width']} px screen: {widths}"
+    assert problems == []
+    page.close()
+
+
+# -- 4. README screenshots -------------------------------------------------------------------
+
+def test_readme_screenshots(contexts, base_url: str, tmp_path: Path) -> None:
+    update = os.environ.get(SCREENSHOTS_ENV) == "1"
+    shots = {
+        "home.png": ("home", DESKTOP, {}),
+        "paper.png": ("paper", DESKTOP, {}),
+        "paper-mobile.png": ("paper", PHONE, {"is_mobile": True, "has_touch": True}),
+    }
+    for filename, (name, viewport, options) in shots.items():
+        page, problems = open_page(contexts, base_url, PAGES[name], viewport=viewport,
+                                   color_scheme="light", device_scale_factor=1, **options)
+        assert scheme_of(page) == "default"
+        page.mouse.move(0, viewport["height"] - 1)  # hover nothing
+        heading = page.locator("article h1").first
+        assert heading.is_visible() and heading.bounding_box()["y"] < viewport["height"]
+        png = page.screenshot(type="png", animations="disabled", caret="hide")
+        (tmp_path / filename).write_bytes(png)
+        assert png_size(png) == (viewport["width"], viewport["height"])
+        assert len(png) < SCREENSHOT_MAX_BYTES, f"{filename} is {len(png)} bytes"
+        assert problems == []
+        page.close()
+        if update:
+            SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+            (SCREENSHOTS_DIR / filename).write_bytes(png)
