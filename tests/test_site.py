@@ -10,7 +10,9 @@ import pytest
 from generator.generate import generate
 from generator.store import ContentPaths
 from tests.project import REPO
-from tests.sitemap import base_path, primary_nav, is_internal, links_of, paper_pages, resolve
+from tests.sitemap import base_path, is_internal, links_of, paper_pages, primary_nav, resolve
+
+BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
 
 
 def test_every_distinct_paper_has_a_page(shipped_site: Path) -> None:
@@ -59,7 +61,7 @@ def test_search_index_holds_titles_and_abstracts(shipped_site: Path) -> None:
 
 
 def test_math_in_titles_is_plain_text_in_the_title_tag(shipped_site: Path) -> None:
-    page = shipped_site / "papers" / "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis" / "index.html"
+    page = shipped_site / "papers" / BCODER / "index.html"
     html = page.read_text("utf-8")
     assert "<title>ℬ-Coder: Value-Based Deep Reinforcement Learning for Program Synthesis" in html
     assert '<span class="arithmatex">\\(\\mathcal{B}\\)</span>-Coder' in html
@@ -80,3 +82,20 @@ def test_regenerating_unchanged_content_rewrites_nothing(tmp_path: Path) -> None
     paths = ContentPaths(REPO / "content")
     generate(paths, tmp_path)
     assert generate(paths, tmp_path).written == ()
+
+
+def test_paper_page_metadata_for_sharing_and_search_engines(shipped_site: Path) -> None:
+    html = (shipped_site / "papers" / BCODER / "index.html").read_text("utf-8")
+    assert '<meta name="description" content="Program synthesis aims to create accurate' in html
+    assert '<meta property="og:title" content="ℬ-Coder: Value-Based Deep Reinforcement' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data["@type"] == "ScholarlyArticle" and data["datePublished"] == "2023-10-04"
+    assert data["headline"].startswith("ℬ-Coder") and "Code and program synthesis" in data["keywords"]
+
+
+def test_sitemap_lists_every_paper_and_a_custom_404_exists(shipped_site: Path) -> None:
+    sitemap = (shipped_site / "sitemap.xml").read_text("utf-8")
+    assert all(f"/papers/{pid}/</loc>" in sitemap for pid in paper_pages(shipped_site))
+    assert "Page not found" in (shipped_site / "404.html").read_text("utf-8")
