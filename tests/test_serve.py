@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.project import copy_project
 
 PAPER = "scaling-mlps-a-tale-of-inductive-bias"
@@ -38,12 +40,13 @@ def _wait_for(url: str, needle: str, timeout: float) -> float:
     raise AssertionError(f"{url} did not show {needle!r} within {timeout} s")
 
 
-def test_editing_yaml_updates_the_served_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("options", [[], ["--dirty"]], ids=["full", "dirty"])
+def test_editing_yaml_updates_the_served_page(tmp_path: Path, options: list[str]) -> None:
     project = copy_project(tmp_path / "project")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "--config-file",
-         str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+         str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}", *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/paperwiki/papers/{PAPER}/"
     try:
