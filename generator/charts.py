@@ -60,7 +60,9 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar],
     start = label_width + 8
     room = WIDTH - start - value_width - 8
     top = max([maximum or 0.0] + [bar.value for bar in bars]) or 1.0
-    labels, rects, values = [], [], []
+    labels: list[str] = []
+    rects: list[str] = []
+    values: list[str] = []
     for index, bar in enumerate(bars):
         y = index * row
         length = room * max(bar.value, 0.0) / top
@@ -125,7 +127,7 @@ class _Plot:
 def _panel(plot: _Plot, index: int, series: Series, labels: Sequence[str],
            kind: str) -> list[str]:
     """One panel: its name (for small multiples), gridlines, then the line or the columns."""
-    out = []
+    out: list[str] = []
     if plot.titled:
         out.append(_text(plot.left, plot.offset(index) - 6, series.name, weight="bold"))
     ticks = _ticks(plot.ceiling)
@@ -163,7 +165,7 @@ def _columns(plot: _Plot, index: int, series: Series, labels: Sequence[str]) -> 
 def _axis(plot: _Plot, panels: int, axis_labels: Mapping[int, str]) -> list[str]:
     """Tick marks and labels under the last panel."""
     y = plot.bottom(panels)
-    out = []
+    out: list[str] = []
     for position, label in sorted(axis_labels.items()):
         x = plot.left + position * plot.step
         out.append(f'<line x1="{_n(x)}" y1="{y}" x2="{_n(x)}" y2="{y + 4}" stroke="currentColor"/>')
@@ -223,7 +225,7 @@ def _ellipse_positions(count: int, centre: tuple[float, float],
     """Clockwise from the top: down the right side, then up the left side."""
     (cx, cy), (rx, ry) = centre, radii
     right = math.ceil(count / 2)
-    positions = []
+    positions: list[tuple[float, float]] = []
     for index in range(count):
         side, k, n = (1, index, right) if index < right else (-1, count - 1 - index, count - right)
         y = cy - ry + (k + 0.5) * 2 * ry / n

@@ -47,7 +47,8 @@ def _check_topics(content: Content) -> list[Problem]:
 def _check_papers(content: Content) -> list[Problem]:
     topics = {topic.id for topic in content.topics}
     listings = {listing.id for listing in content.listings}
-    papers = {paper.id for paper in content.papers}
+    by_id = {paper.id: paper for paper in content.papers}
+    papers = set(by_id)
     problems = []
     for paper in content.papers:
         if not ID_PATTERN.match(paper.id):
@@ -59,7 +60,7 @@ def _check_papers(content: Content) -> list[Problem]:
         problems += _unknown(paper, "listings", paper.listings, listings, "listing")
         problems += _unknown(paper, "related", paper.pinned_related + paper.banned_related,
                              papers, "paper")
-        problems += _check_same_as(paper, {p.id: p for p in content.papers})
+        problems += _check_same_as(paper, by_id)
     return problems + _check_unique_urls(content.papers)
 
 

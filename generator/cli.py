@@ -129,8 +129,9 @@ def _check_or_exit(config_file: Path) -> tuple[int, int, int]:
 def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     """Check the content, generate the pages and build the site (strict).
 
-    The new site is built beside the old one and swapped in only when complete, so a failed
-    build leaves the previous site untouched.
+    Checking comes first: with any content problem nothing is generated (exit 1). The new
+    site is built beside the old one and swapped in only when complete, so a failed build
+    leaves the previous site untouched.
 
     \b
     Example:
@@ -140,9 +141,10 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .plugin import ContentProblems
+
     _prepare_mkdocs(verbose)
     started = time.perf_counter()
-    _check_or_exit(config_file)
     config = load_config(str(config_file), strict=True)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -153,8 +155,12 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
         mkdocs_build(config)
     except MkDocsException as error:
         shutil.rmtree(staging, ignore_errors=True)
-        click.secho(f"Build failed: {error}", fg="red", err=True)
-        sys.exit(EXIT_BUILD)
+        # MkDocs logs the plugin's message and re-raises a generic Abort; the cause tells
+        # content problems (the curator's to fix) from a failed site build.
+        content = isinstance(error, ContentProblems) or isinstance(error.__context__, ContentProblems)
+        click.secho("Build stopped: fix the problems above; nothing was changed." if content
+                    else f"Build failed: {error}", fg="red", err=True)
+        sys.exit(EXIT_CONTENT if content else EXIT_BUILD)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

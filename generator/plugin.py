@@ -26,6 +26,10 @@ from .text import html_text
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
 
+class ContentProblems(PluginError):
+    """The content failed its checks; the message lists every problem with its location."""
+
+
 class PaperWikiConfig(Config):
     content_dir = c.Type(str, default="content")
     edit_branch = c.Type(str, default="main")
@@ -55,7 +59,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             report = generate(self._paths(config), Path(config.docs_dir),
                               site_url=_site_url(config), extra_files=extra)
         except ContentError as error:
-            raise PluginError("the content has problems:\n" + str(error)) from None
+            raise ContentProblems("the content has problems:\n" + str(error)) from None
         self.site = report.site
         config.nav = navigation(report.site, Path(config.docs_dir))
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))

@@ -42,6 +42,7 @@ def related_papers(documents: Sequence[Document], count: int) -> dict[str, tuple
                                  dtype=np.float32)
     try:
         matrix = vectorizer.fit_transform(doc.text for doc in documents).tocsr()
+        matrix.sort_indices()  # _shared_terms intersects sorted column indices
     except ValueError:  # too few documents for any term to appear twice
         return {doc.id: () for doc in documents}
     terms = vectorizer.get_feature_names_out()
@@ -80,9 +81,20 @@ def _choose(doc: Document, scores: np.ndarray, index: dict[str, int], rank_of: n
 
 
 def _shared_terms(matrix: sparse.csr_matrix, a: int, b: int, terms: np.ndarray) -> tuple[str, ...]:
-    """The terms contributing most to the pair's similarity, strongest first."""
-    product = matrix[a].multiply(matrix[b]).tocoo()
-    if product.nnz == 0:
+    """The terms contributing most to the pair's similarity, strongest first.
+
+    Works on the CSR arrays directly: slicing rows out of a scipy matrix costs more than the
+    whole intersection, fifty thousand times on a large wiki."""
+    cols_a, weights_a = _row(matrix, a)
+    cols_b, weights_b = _row(matrix, b)
+    common, in_a, in_b = np.intersect1d(cols_a, cols_b, assume_unique=True, return_indices=True)
+    if common.size == 0:
         return ()
-    strongest = sorted(zip(-product.data, terms[product.col]))[:TERMS_PER_LINK]
+    strength = weights_a[in_a] * weights_b[in_b]
+    strongest = sorted(zip((-strength).tolist(), terms[common].tolist()))[:TERMS_PER_LINK]
     return tuple(str(term) for _, term in strongest)
+
+
+def _row(matrix: sparse.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[start:end], matrix.data[start:end]

@@ -48,8 +48,12 @@ def render_site(site: Site, site_url: str = "") -> dict[str, str]:
 def front_matter(**fields: object) -> str:
     """YAML front matter of already-escaped values; safe_dump quotes whatever needs it."""
     present = {key: value for key, value in fields.items() if value is not None}
-    return "---\n" + yaml.safe_dump(present, allow_unicode=True, sort_keys=False,
-                                     width=1_000_000) + "---\n"
+    return "---\n" + yaml.dump(present, Dumper=_DUMPER, allow_unicode=True, sort_keys=False,
+                                width=1_000_000) + "---\n"
+
+
+# libyaml's emitter where available: the pure-Python one took a third of rendering time.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def safe_url(url: str) -> str:

@@ -26,7 +26,10 @@ TOPICS_SOURCE = "content/topics.yaml"
 
 
 def render_stats(site: Site) -> dict[str, str]:
-    """The statistics page, keyed by its path relative to docs/ (served at ``stats/``)."""
+    """The statistics page, keyed by its path relative to docs/ (served at ``stats/``).
+
+    Called beside ``render_site`` (in generate.py), not from it: this module borrows
+    render.py's front matter, so render.py importing it back would be circular."""
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       autoescape=False)
@@ -39,7 +42,7 @@ def render_stats(site: Site) -> dict[str, str]:
     text = env.get_template("stats.md.j2").render(
         meta=meta, site=site, months=month_span(site), with_code=with_code,
         code_percent=_percent(with_code, total), organisations=organisations,
-        top_topics=[site.topics[t].topic.name for t in top_topics(site, TOP_TOPICS)],
+        top_count=len(top_topics(site, TOP_TOPICS)),
         charts=_charts(site))
     return {STATS_PAGE: text}
 

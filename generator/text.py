@@ -44,12 +44,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_ENTITIES = {ord(char): f"&#{ord(char)};" for char in _MARKUP}
+
+
 def _literal(text: str, at_start: bool) -> str:
-    out = []
-    for position, char in enumerate(text):
-        starts_block = at_start and position == 0 and char in _BLOCK_STARTERS
-        out.append(f"&#{ord(char)};" if char in _MARKUP or starts_block else char)
-    return "".join(out)
+    """Every markup character as a character reference (str.translate: this runs over every
+    abstract of the wiki), and a first character that would start a list or quote."""
+    if at_start and text[:1] in _BLOCK_STARTERS:
+        return f"&#{ord(text[0])};" + text[1:].translate(_ENTITIES)
+    return text.translate(_ENTITIES)
 
 
 def _math(latex: str) -> str:
