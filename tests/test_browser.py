@@ -47,3 +47,14 @@ def test_latex_title_renders_as_math(browser, base_url: str) -> None:
     assert page.title().startswith("ℬ-Coder: Value-Based Deep Reinforcement Learning")
     assert problems == []
     page.close()
+
+
+def test_bibtex_entry_has_a_copy_button(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{base_url}papers/{BCODER}/")
+    bibtex = page.locator("pre.pw-bibtex")
+    button = bibtex.locator('button[data-md-type="copy"]')
+    button.wait_for(timeout=10_000)
+    target = button.get_attribute("data-clipboard-target")
+    assert page.locator(target).inner_text().startswith("@misc{bcoder2023,")
+    page.close()
