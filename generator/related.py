@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -34,7 +35,15 @@ class Relation:
 
 
 def related_papers(documents: Sequence[Document], count: int) -> dict[str, tuple[Relation, ...]]:
-    """For each document, up to ``count`` others: pinned ones first, then the most similar."""
+    """For each document, up to ``count`` others: pinned ones first, then the most similar.
+
+    The result is kept for the last corpus seen: `paperwiki serve` rebuilds after every edit,
+    and most edits (notes, topics, hiding) change no title or abstract."""
+    return _related_papers(tuple(documents), count)
+
+
+@lru_cache(maxsize=1)
+def _related_papers(documents: tuple[Document, ...], count: int) -> dict[str, tuple[Relation, ...]]:
     if not documents or count == 0:
         return {doc.id: () for doc in documents}
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,

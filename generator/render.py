@@ -8,7 +8,7 @@ templates only place prepared values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote
 
 import yaml
@@ -74,14 +74,63 @@ class PaperLine:
     featured: bool
 
 
+@dataclass(frozen=True)
+class PaperPage:
+    """Everything a paper's page shows. Equal inputs make the same page, so within a process
+    (`paperwiki serve` rebuilding after each edit) a page is rendered again only if it changed."""
+
+    entry: PaperEntry
+    topics: tuple[tuple[str, str], ...]  # (id, name)
+    listings: tuple[tuple[str, str], ...]  # (id, title)
+    related: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, title as Markdown, terms)
+    feeds: tuple[tuple[str, str], ...]  # (title, href)
+    citation_key: str
+    site_url: str
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                      autoescape=False)
+    env.filters.update(md=markdown_text, url=safe_url, link_name=LINK_NAMES.get)
+    return env
+
+
+@lru_cache(maxsize=20_000)
+def render_paper_page(page: PaperPage) -> str:
+    paper = page.entry.paper
+    meta = front_matter(title=html_text(paper.title),
+                        description=html_text(truncate(plain_text(paper.abstract),
+                                                       DESCRIPTION_LENGTH)),
+                        source=paper.source, compact_nav=True, schema_org=_schema_org(page),
+                        feeds=[{"title": title, "href": href} for title, href in page.feeds])
+    bibtex = bibtex_entry(page.entry, page.site_url, page.citation_key, with_abstract=False)
+    return _environment().get_template("paper.md.j2").render(
+        meta=meta, page=page, entry=page.entry, paper=paper, note=_curator_markdown(paper.note),
+        citation_key=page.citation_key, bibtex=bibtex)
+
+
+def _schema_org(page: PaperPage) -> dict[str, object]:
+    """schema.org ScholarlyArticle data; the theme serialises it with tojson."""
+    paper = page.entry.paper
+    data: dict[str, object] = {
+        "@context": "https://schema.org", "@type": "ScholarlyArticle",
+        "headline": plain_text(paper.title), "abstract": plain_text(paper.abstract),
+        "keywords": [name for _, name in page.topics],
+    }
+    if paper.published:
+        data["datePublished"] = paper.published.isoformat()
+    if paper.organization:
+        data["author"] = {"@type": "Organization", "name": paper.organization.name}
+    return data
+
+
 class _Pages:
     def __init__(self, site: Site, site_url: str):
         self.site = site
         self.site_url = site_url
-        self.env = Environment(loader=PackageLoader("generator", "templates"),
-                               undefined=StrictUndefined, keep_trailing_newline=True,
-                               trim_blocks=True, lstrip_blocks=True, autoescape=False)
-        self.env.filters.update(md=markdown_text, url=safe_url, link_name=LINK_NAMES.get)
+        self.env = _environment()
 
     @cached_property
     def lines(self) -> dict[str, PaperLine]:
@@ -95,33 +144,21 @@ class _Pages:
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(site=self.site, lines=self.lines, **context)
 
-    def paper(self, entry: PaperEntry) -> str:
-        paper = entry.paper
-        meta = front_matter(title=html_text(paper.title),
-                            description=html_text(truncate(plain_text(paper.abstract),
-                                                           DESCRIPTION_LENGTH)),
-                            source=paper.source, compact_nav=True,
-                            schema_org=self._schema_org(entry),
-                            feeds=feed_links(self.site, "paper"))
-        return self._render("paper.md.j2", meta=meta, entry=entry, paper=paper,
-                            note=_curator_markdown(paper.note),
-                            citation_key=self.citation_keys[entry.id],
-                            bibtex=bibtex_entry(entry, self.site_url, self.citation_keys[entry.id],
-                                               with_abstract=False))
+    @cached_property
+    def paper_feeds(self) -> tuple[tuple[str, str], ...]:
+        return tuple((feed["title"], feed["href"]) for feed in feed_links(self.site, "paper"))
 
-    def _schema_org(self, entry: PaperEntry) -> dict[str, object]:
-        """schema.org ScholarlyArticle data; the theme serialises it with tojson."""
-        paper = entry.paper
-        data: dict[str, object] = {
-            "@context": "https://schema.org", "@type": "ScholarlyArticle",
-            "headline": plain_text(paper.title), "abstract": plain_text(paper.abstract),
-            "keywords": [self.site.topics[t].topic.name for t in entry.topics],
-        }
-        if paper.published:
-            data["datePublished"] = paper.published.isoformat()
-        if paper.organization:
-            data["author"] = {"@type": "Organization", "name": paper.organization.name}
-        return data
+    def paper(self, entry: PaperEntry) -> str:
+        site = self.site
+        return render_paper_page(PaperPage(
+            entry=entry,
+            topics=tuple((tid, site.topics[tid].topic.name) for tid in entry.topics),
+            listings=tuple((lid, site.listings[lid].listing.title)
+                           for lid in entry.paper.listings if lid in site.listings),
+            related=tuple((r.paper_id, self.lines[r.paper_id].title, r.terms)
+                          for r in entry.related),
+            feeds=self.paper_feeds, citation_key=self.citation_keys[entry.id],
+            site_url=self.site_url))
 
     def topic(self, entry: TopicEntry) -> str:
         topic = entry.topic

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -91,7 +92,10 @@ def _each(problems: list[Problem], files: list[Path], load: Callable[[Path], T])
 
 
 def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str, ...] = ()) -> Any:
-    label = paths.label(path)
+    return _validated_file(path, paths.label(path), kind, date_keys)
+
+
+def _validated_file(path: Path, label: str, kind: str, date_keys: tuple[str, ...]) -> Any:
     data = read_yaml(path, label)
     if not isinstance(data, dict):
         raise ContentError(Problem(label, 1, "the file must be a mapping of `key: value` lines",
@@ -129,8 +133,16 @@ def paper_files(paths: ContentPaths) -> list[Path]:
 
 
 def load_paper(paths: ContentPaths, path: Path) -> Paper:
-    data = _validated(paths, path, "paper", ("published",))
-    return paper_from_mapping(path.stem, data, paths.label(path))
+    """One paper; unchanged files are not parsed again within a process (``paperwiki serve``
+    rebuilds after every edit, and a large wiki has thousands of files, one of them edited)."""
+    stat = path.stat()
+    return _load_paper(paths.label(path), str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=None)
+def _load_paper(label: str, path: str, mtime_ns: int, size: int) -> Paper:
+    data = _validated_file(Path(path), label, "paper", ("published",))
+    return paper_from_mapping(Path(path).stem, data, label)
 
 
 def write_atomically(path: Path, text: str) -> bool:

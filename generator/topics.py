@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import Problem
 from .records import Paper, Topic
@@ -20,9 +21,9 @@ class TopicRule:
     title: re.Pattern[str] | None
     abstract: re.Pattern[str] | None
 
-    def matches(self, paper: Paper) -> bool:
-        return bool((self.title and self.title.search(paper.title))
-                    or (self.abstract and self.abstract.search(paper.abstract)))
+    def matches(self, title: str, abstract: str) -> bool:
+        return bool((self.title and self.title.search(title))
+                    or (self.abstract and self.abstract.search(abstract)))
 
 
 def compile_rules(topics: tuple[Topic, ...]) -> tuple[list[TopicRule], list[Problem]]:
@@ -50,10 +51,17 @@ def _union(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def assign_topics(paper: Paper, rules: list[TopicRule], fallback: str | None) -> tuple[str, ...]:
     """The paper's topic ids in the curated order of topics.yaml, hand-added ones last."""
-    matched = [rule.topic_id for rule in rules
-               if rule.topic_id not in paper.remove_topics and rule.matches(paper)]
+    matched = [topic for topic in _matching(paper.title, paper.abstract, tuple(rules))
+               if topic not in paper.remove_topics]
     added = [topic for topic in paper.add_topics if topic not in matched]
     topics = matched + added
     if not topics and fallback and fallback not in paper.remove_topics:
         topics = [fallback]
     return tuple(topics)
+
+
+@lru_cache(maxsize=100_000)
+def _matching(title: str, abstract: str, rules: tuple[TopicRule, ...]) -> tuple[str, ...]:
+    """Rule matches depend only on the text and the rules; regular expressions over ten
+    thousand abstracts take seconds, so `paperwiki serve` reuses them between rebuilds."""
+    return tuple(rule.topic_id for rule in rules if rule.matches(title, abstract))
