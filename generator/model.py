@@ -110,7 +110,7 @@ def _visible_papers(papers: tuple[Paper, ...]) -> list[Paper]:
         target = _final_target(duplicate, by_id)
         if target in merged:
             kept = merged[target]
-            listings = kept.listings + tuple(l for l in duplicate.listings if l not in kept.listings)
+            listings = kept.listings + tuple(lid for lid in duplicate.listings if lid not in kept.listings)
             merged[target] = replace(kept, listings=listings,
                                      upvotes=max(kept.upvotes, duplicate.upvotes))
     return list(merged.values())
@@ -162,8 +162,8 @@ def _listings(listings: tuple[ListingInfo, ...],
     for entry in papers.values():
         for listing_id in entry.paper.listings:
             members[listing_id].append(entry.id)
-    ordered = sorted(listings, key=lambda l: (-l.captured.toordinal(), l.id))
-    return {l.id: ListingEntryView(l, tuple(members[l.id])) for l in ordered}
+    ordered = sorted(listings, key=lambda info: (-info.captured.toordinal(), info.id))
+    return {info.id: ListingEntryView(info, tuple(members[info.id])) for info in ordered}
 
 
 def _redirects(papers: tuple[Paper, ...], visible: dict[str, PaperEntry]) -> dict[str, str]:

@@ -205,8 +205,8 @@ def paper_from_mapping(paper_id: str, data: dict[str, Any], source: str) -> Pape
         remove_topics=tuple(data.get("remove_topics", ())), hidden=data.get("hidden", False),
         featured=data.get("featured", False), same_as=data.get("same_as"),
         aliases=tuple(data.get("aliases", ())),
-        links=tuple(Link(url=l["url"], kind=l.get("kind", "other"), label=l.get("label"))
-                    for l in data.get("links", ())),
+        links=tuple(Link(url=link["url"], kind=link.get("kind", "other"), label=link.get("label"))
+                    for link in data.get("links", ())),
         pinned_related=tuple(related.get("pin", ())), banned_related=tuple(related.get("ban", ())),
         lines=dict(getattr(data, "key_lines", {})),
     )

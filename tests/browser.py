@@ -15,6 +15,7 @@ import http.server
 import os
 import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,26 +83,54 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+class _PagesHandler(_QuietHandler):
+    """Like GitHub Pages: a missing file under the base path gets the site's 404 page."""
+
+    base: str = "/"
+    not_found_page: Path | None = None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404 or self.not_found_page is None or not self.path.startswith(self.base):
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 @contextmanager
-def serve_directory(path: str | os.PathLike[str]) -> Iterator[str]:
+def serve_directory(path: str | os.PathLike[str], base: str = "/",
+                    not_found_page: Path | None = None) -> Iterator[str]:
     """Serve ``path`` over HTTP on 127.0.0.1 (a free port) while the block runs.
 
-    Yields the base URL, ending in a slash, e.g. ``http://127.0.0.1:41234/``.
+    With ``base`` (e.g. ``/paperwiki/``) the directory appears under that path, as a site
+    deployed to a project's GitHub Pages does, and missing files there get ``not_found_page``.
+    Yields the base URL, e.g. ``http://127.0.0.1:41234/paperwiki/``.
     """
     directory = Path(path)
     if not directory.is_dir():
         raise NotADirectoryError(f"cannot serve {directory}: not a directory")
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="serve_directory", daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with tempfile.TemporaryDirectory(prefix="serve-") as root:
+        mount = Path(root) / base.strip("/")
+        if base.strip("/"):
+            mount.parent.mkdir(parents=True, exist_ok=True)
+            mount.symlink_to(directory.resolve(), target_is_directory=True)
+        served = root if base.strip("/") else directory
+        handler = type("Handler", (_PagesHandler,), {"base": base, "not_found_page": not_found_page})
+        server = _QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(served)))
+        thread = threading.Thread(target=server.serve_forever, name="serve_directory", daemon=True)
+        thread.start()
+        try:
+            host, port = server.server_address[:2]
+            yield f"http://{host}:{port}{base}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

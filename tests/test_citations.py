@@ -13,7 +13,7 @@ from generator.citations import (base_key, bibtex_entry, bibtex_text, citation_k
 from generator.listing import Organization
 from generator.model import PaperEntry, Site
 from generator.records import Paper, Settings
-from tests.project import REPO, shipped_model
+from tests.project import shipped_model
 
 SITE_URL = "https://paperwiki.github.io/paperwiki/"
 BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"

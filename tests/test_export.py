@@ -59,7 +59,7 @@ def test_paper_values_match_the_model(site_model: Site, papers: list[dict[str, A
         assert record["topics"] == list(entry.topics)
         assert record["related"] == [{"id": r.paper_id, "terms": list(r.terms)}
                                      for r in entry.related]
-        assert record["links"] == [{"url": l.url, "kind": l.kind} for l in entry.links]
+        assert record["links"] == [{"url": link.url, "kind": link.kind} for link in entry.links]
         assert record["bibtex_key"] == keys[record["id"]]
         published = entry.paper.published
         assert record["published"] == (published.isoformat() if published else None)

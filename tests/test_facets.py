@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import replace
 from datetime import timedelta
@@ -13,7 +12,6 @@ import pytest
 from generator.facets import FACETS_FILE, render_facets
 from generator.model import PaperEntry, Site
 from tests.browser import serve_directory, watch_page
-from tests.project import REPO
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from generator.feeds import FEED_LIMIT, feed_links, render_feeds
 from generator.model import PaperEntry, Site, TopicEntry
 from generator.records import Paper, Settings, Topic
-from tests.project import REPO, shipped_model
+from tests.project import shipped_model
 
 SITE_URL = "https://paperwiki.github.io/paperwiki/"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -13,7 +13,6 @@ import pytest
 
 from generator.model import Site
 from generator.render import render_site
-from tests.project import REPO
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [

@@ -15,18 +15,13 @@ tests/test_site_quality.py -k screenshots`` rewrites .github/screenshots/*.png.
 
 from __future__ import annotations
 
-import functools
 import os
 import struct
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 
-from tests.browser import _QuietHandler, _QuietServer, watch_page
+from tests.browser import serve_directory, watch_page
 from tests.project import REPO
 from tests.sitemap import base_path
 
@@ -61,55 +56,13 @@ SCREENSHOTS_DIR = REPO / ".github" / "screenshots"
 SCREENSHOT_MAX_BYTES = 300_000
 
 
-# -- serving the site under its base path ---------------------------------------------------
-
-class _PagesHandler(_QuietHandler):
-    """A missing file under the base path gets the site's 404.html, status 404."""
-
-    base: str
-    not_found_page: Path
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        if code != HTTPStatus.NOT_FOUND or not self.path.startswith(self.base):
-            super().send_error(code, message, explain)
-            return
-        body = self.not_found_page.read_bytes()
-        self.send_response(HTTPStatus.NOT_FOUND)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextmanager
-def serve_under_base_path(site: Path, base: str, root: Path) -> Iterator[str]:
-    """Serve ``site`` at ``base`` (e.g. /paperwiki/) from ``root``; yields the base URL."""
-    mount = root / base.strip("/")
-    if mount != root:
-        mount.parent.mkdir(parents=True, exist_ok=True)
-        mount.symlink_to(site.resolve(), target_is_directory=True)
-    else:
-        root = site
-    handler_class = type("Handler", (_PagesHandler,), {"base": base, "not_found_page": mount / "404.html"})
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, name="serve_under_base_path", daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}{base}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
-def base_url(shipped_project: Path, shipped_site: Path, tmp_path_factory: pytest.TempPathFactory):
+def base_url(shipped_project: Path, shipped_site: Path):
     base = base_path(shipped_project)
     assert base.startswith("/") and base.endswith("/"), base
-    with serve_under_base_path(shipped_site, base, tmp_path_factory.mktemp("served")) as url:
+    with serve_directory(shipped_site, base, not_found_page=shipped_site / "404.html") as url:
         yield url
+
 
 
 # -- helpers --------------------------------------------------------------------------------
