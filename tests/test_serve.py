@@ -16,13 +16,13 @@ from tests.project import copy_project
 PAPER = "scaling-mlps-a-tale-of-inductive-bias"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _fetch(url: str) -> str | None:
+def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
@@ -30,10 +30,10 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def _wait_for(url: str, needle: str, timeout: float) -> float:
+def wait_for(url: str, needle: str, timeout: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        page = _fetch(url)
+        page = fetch(url)
         if page is not None and needle in page:
             return time.monotonic() - started
         time.sleep(0.2)
@@ -43,17 +43,17 @@ def _wait_for(url: str, needle: str, timeout: float) -> float:
 @pytest.mark.parametrize("options", [[], ["--dirty"]], ids=["full", "dirty"])
 def test_editing_yaml_updates_the_served_page(tmp_path: Path, options: list[str]) -> None:
     project = copy_project(tmp_path / "project")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "--config-file",
          str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}", *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/paperwiki/papers/{PAPER}/"
     try:
-        _wait_for(url, "Scaling MLPs", timeout=120)
+        wait_for(url, "Scaling MLPs", timeout=120)
         paper = project / "content" / "papers" / f"{PAPER}.yaml"
         paper.write_text(paper.read_text("utf-8") + "summary: Edited while the server runs.\n")
-        seconds = _wait_for(url, "Edited while the server runs.", timeout=60)
+        seconds = wait_for(url, "Edited while the server runs.", timeout=60)
         print(f"edit -> served page updated in {seconds:.1f} s")
     finally:
         server.terminate()
