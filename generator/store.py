@@ -139,7 +139,7 @@ def load_paper(paths: ContentPaths, path: Path) -> Paper:
     return _load_paper(paths.label(path), str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=65_536)  # bounded: under `serve` every edit adds an entry
 def _load_paper(label: str, path: str, mtime_ns: int, size: int) -> Paper:
     data = _validated_file(Path(path), label, "paper", ("published",))
     return paper_from_mapping(Path(path).stem, data, label)

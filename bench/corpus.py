@@ -1,0 +1,141 @@
+"""Turn corpus records into a scratch PaperWiki project: listing pages as the browser shows them.
+
+The corpus (one JSON record a line: title, abstract, n_authors, published, upvotes,
+organization, org_handle, arxiv_id) is written back into the shape of a Hugging Face
+"Daily Papers" page copy, the format ``paperwiki import`` reads (see the README's "Listing
+format"): the page header, the capture day, then title / abstract / metadata block records.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+HEADER = ("new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
+          "byAK and the research community")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FALLBACK_TOPIC = """  - id: other
+    name: Other topics
+    description: Papers no curated rule matches.
+"""
+
+# What to write for a record with neither an author count nor an organisation (the corpus's
+# secondary source): "zero" keeps its date and upvotes behind a `• 0 authors` byline, which the
+# parser reads as "author count unknown"; "omit" drops the metadata block, as some real pages do,
+# and with it the date.
+NO_BYLINE_CHOICES = ("zero", "omit")
+
+
+@dataclass(frozen=True)
+class ScratchProject:
+    root: Path
+    listings: int
+    records: int
+    without_byline: int  # records with neither an author count nor an organisation
+    undated: int  # records written without a date (no metadata block)
+
+
+def read_records(corpus: Path, count: int) -> list[dict[str, Any]]:
+    """The first ``count`` records of the corpus; fewer if the corpus is shorter."""
+    with corpus.open(encoding="utf-8") as stream:
+        return [json.loads(line) for line in islice(stream, count)]
+
+
+def make_project(source: Path, target: Path, records: list[dict[str, Any]], per_listing: int,
+                 no_byline: str) -> ScratchProject:
+    """A project with the real site settings and theme, and the records as listing files."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "content" / "listings").mkdir(parents=True)
+    (target / "docs").mkdir()
+    shutil.copy2(source / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(source / "overrides", target / "overrides")
+    if (source / "content" / "pages").is_dir():
+        shutil.copytree(source / "content" / "pages", target / "content" / "pages")
+    if (source / "docs" / ".gitignore").exists():
+        shutil.copy2(source / "docs" / ".gitignore", target / "docs" / ".gitignore")
+    _write_topics(source / "content" / "topics.yaml", target / "content" / "topics.yaml")
+    _write_config(source / "content" / "config.yaml", target / "content" / "config.yaml")
+    listings = 0
+    undated = 0
+    without_byline = sum(1 for r in records if _byline(r, "omit") is None)
+    for start in range(0, len(records), per_listing):
+        chunk = records[start:start + per_listing]
+        listings += 1
+        listing_id = f"daily-{listings:04d}"
+        text, captured = listing_text(chunk, no_byline)
+        undated += sum(1 for record in chunk if _byline(record, no_byline) is None)
+        folder = target / "content" / "listings"
+        (folder / f"{listing_id}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{listing_id}.yaml").write_text(
+            listing_yaml(chunk, captured, start), encoding="utf-8")
+    return ScratchProject(target, listings, len(records), without_byline, undated)
+
+
+def _write_topics(source: Path, target: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    if not re.search(r"^\s*- id: other\s*$", text, re.MULTILINE):
+        text = text.rstrip("\n") + "\n" + FALLBACK_TOPIC
+    target.write_text(text, encoding="utf-8")
+
+
+def _write_config(source: Path, target: Path) -> None:
+    text = source.read_text(encoding="utf-8") if source.exists() else ""
+    if re.search(r"^fallback_topic:", text, re.MULTILINE):
+        text = re.sub(r"^fallback_topic:.*$", "fallback_topic: other", text, flags=re.MULTILINE)
+    else:
+        text = text.rstrip("\n") + "\n\nfallback_topic: other\n"
+    target.write_text(text, encoding="utf-8")
+
+
+def listing_text(records: list[dict[str, Any]], no_byline: str) -> tuple[str, date]:
+    """The page text of one listing and its capture day (the day after its newest record)."""
+    captured = max(date.fromisoformat(r["published"]) for r in records) + timedelta(days=1)
+    head = [*HEADER, f"{MONTHS[captured.month - 1]} {captured.day}"]
+    blocks = [_record_text(record, captured, no_byline) for record in records]
+    return "\n\n".join(head + blocks), captured  # the last record ends without a blank line
+
+
+def _record_text(record: dict[str, Any], captured: date, no_byline: str) -> str:
+    lines = [record["title"], "", record["abstract"]]
+    byline = _byline(record, no_byline)
+    if byline is not None:
+        lines += ["", byline, "·", _date_line(record, captured)]
+    return "\n".join(lines)
+
+
+def _byline(record: dict[str, Any], no_byline: str) -> str | None:
+    """Pages show the organisation instead of the author count when there is one."""
+    if record.get("organization") and record.get("org_handle"):
+        return f"{record['org_handle']} {record['organization'].strip()}"
+    if record.get("n_authors"):
+        return f"  • {record['n_authors']} authors"
+    return "  • 0 authors" if no_byline == "zero" else None
+
+
+def _date_line(record: dict[str, Any], captured: date) -> str:
+    """`Mon D` in the capture year, `Mon D, YYYY` otherwise, then the upvotes if any."""
+    published = date.fromisoformat(record["published"])
+    text = f"{MONTHS[published.month - 1]} {published.day}"
+    if published.year != captured.year:
+        text += f", {published.year}"
+    if record.get("upvotes"):
+        text += f" {record['upvotes']}"
+    return text
+
+
+def listing_yaml(records: list[dict[str, Any]], captured: date, start: int) -> str:
+    first = min(r["published"] for r in records)
+    last = max(r["published"] for r in records)
+    return (
+        "# yaml-language-server: $schema=../../generator/schemas/listing.schema.json\n"
+        f"title: Daily Papers {first} to {last}\n"
+        f"captured: {captured.isoformat()}\n"
+        f'description: "Corpus records {start + 1} to {start + len(records)}."\n'
+    )
