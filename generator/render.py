@@ -23,6 +23,7 @@ from .text import html_text, markdown_text, plain_text, truncate
 LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "dataset": "Dataset",
               "other": "Link"}
 DESCRIPTION_LENGTH = 200
+STATIC_INDEX_LIMIT = 2000  # above this, a static list of every paper would outweigh its use
 
 
 def render_site(site: Site, site_url: str = "") -> dict[str, str]:
@@ -182,7 +183,13 @@ class _Pages:
         return self._render("home.md.j2", meta=meta, featured=featured, newest=newest)
 
     def paper_index(self) -> str:
-        return self._render("papers.md.j2", meta=front_matter(title="All papers"))
+        """The filterable index; small wikis also get a plain list of links inside it, for
+        readers without JavaScript and for crawlers (the script replaces it)."""
+        papers = self.site.papers
+        static = [(pid, html_text(e.paper.title), _date(e)) for pid, e in papers.items()] \
+            if len(papers) <= STATIC_INDEX_LIMIT else []
+        return self._render("papers.md.j2", meta=front_matter(title="All papers"),
+                            static_titles=static)
 
     def topic_index(self) -> str:
         return self._render("topics.md.j2", meta=front_matter(title="Topics"))
