@@ -39,9 +39,6 @@ class PaperWikiConfig(Config):
 
 
 class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
-    def __init__(self) -> None:
-        self.site: Site | None = None
-
     def _paths(self, config: Any) -> ContentPaths:
         root = Path(config.config_file_path).parent
         return ContentPaths((root / self.config.content_dir).resolve())
@@ -60,7 +57,6 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                               site_url=_site_url(config), extra_files=extra)
         except ContentError as error:
             raise ContentProblems("the content has problems:\n" + str(error)) from None
-        self.site = report.site
         config.nav = navigation(report.site, Path(config.docs_dir))
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
 

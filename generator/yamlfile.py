@@ -15,7 +15,6 @@ import yaml
 
 from .errors import ContentError, Problem
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema="
 
 
 class LineDict(dict):
