@@ -25,9 +25,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from corpus import NO_BYLINE_CHOICES, make_project, read_records
-from report import machine_facts, write_results
-from stages import SizeRun
+from corpus import NO_BYLINE_CHOICES, make_project, read_records  # noqa: E402 - after the sys.path line above
+from report import machine_facts, write_results  # noqa: E402 - after the sys.path line above
+from stages import SizeRun  # noqa: E402 - after the sys.path line above
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "hf_papers.jsonl"
 
