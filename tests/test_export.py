@@ -93,8 +93,14 @@ def test_exports_are_byte_identical_across_runs(files: dict[str, str]) -> None:
 
 def test_unicode_is_written_as_is(files: dict[str, str]) -> None:
     assert "ℬ-Coder" in files["papers.json"] and "\\u212c" not in files["papers.json"]
-    assert files["papers.json"].startswith('{\n "version": 1,\n "generated_from": "PaperWiki",')
-    assert files["papers.json"].endswith("]\n}\n")
+
+
+
+def test_one_record_per_line(files: dict[str, str]) -> None:
+    lines = files["papers.json"].splitlines()
+    assert lines[0] == '{"version": 1, "generated_from": "PaperWiki", "papers": ['
+    assert lines[-1] == "]}" and len(lines) == 277 + 2
+    assert all(line.startswith('{"id": ') for line in lines[1:-1])
 
 
 def documented_fields(section: str) -> list[str]:
