@@ -45,7 +45,21 @@ def page_url(site_url: str, section: str, item_id: str) -> str:
 
 
 def citation_keys(site: Site) -> dict[str, str]:
-    """Every paper's key, unique across the site; in site order (newest first)."""
+    """Every paper's key, unique across the site; in site order (newest first).
+
+    Pages, the bibliography and the exports all need the keys of the same site: they are
+    computed once per site (a Site is immutable)."""
+    if _last_keys and _last_keys[0] is site:
+        return _last_keys[1]
+    keys = _citation_keys(site)
+    _last_keys[:] = [site, keys]
+    return keys
+
+
+_last_keys: list = []
+
+
+def _citation_keys(site: Site) -> dict[str, str]:
     groups: dict[str, list[str]] = defaultdict(list)
     for paper_id, entry in site.papers.items():
         groups[base_key(entry)].append(paper_id)

@@ -9,6 +9,7 @@ and readers never leave for a mirror.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ def rewrite_mirrors(text: str, mirror_hosts: Iterable[str]) -> str:
     return re.sub(rf"https?://(?:www\.)?(?:{hosts})(?=[/\s]|$)", f"https://{HUB_HOST}", text)
 
 
+@lru_cache(maxsize=65_536)  # abstracts rarely change between the rebuilds of `serve`
 def extract_links(text: str) -> tuple[Link, ...]:
     """Every distinct URL in ``text``, in order of appearance, without trailing punctuation."""
     seen: dict[str, Link] = {}

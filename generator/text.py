@@ -28,6 +28,7 @@ def markdown_text(text: str) -> str:
     return "".join(pieces)
 
 
+@lru_cache(maxsize=65_536)  # feeds, exports, facets and pages all ask for the same titles
 def plain_text(text: str) -> str:
     """Readable plain text: math turned into Unicode (ℬ-Coder, α, x²), whitespace collapsed."""
     parts = MATH.split(_one_line(text))
