@@ -184,6 +184,15 @@ def watch_page(page: Page, origin: str | None = None) -> list[str]:
     return problems
 
 
+def follow_search_result(page: Page, result_selector: str, paper_id: str) -> str:
+    """Wait for the search result linking to ``paper_id``, open it, return the page's title."""
+    result = page.locator(f'{result_selector}[href*="papers/{paper_id}/"]').first
+    result.wait_for(timeout=30_000)
+    result.click()
+    page.wait_for_url(f"**/papers/{paper_id}/**")
+    return page.locator("article h1").inner_text()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole test session."""

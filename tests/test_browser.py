@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import serve_directory, watch_page
+from tests.browser import follow_search_result, serve_directory, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +26,8 @@ def test_search_by_abstract_word_finds_and_opens_the_paper(browser, base_url: st
     page.goto(base_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.fill("input.md-search__input", "perceptron")
-    result = page.locator(f'.md-search-result__item a[href*="papers/{MLP}/"]').first
-    result.wait_for(timeout=30_000)
-    result.click()
-    page.wait_for_url(f"**/papers/{MLP}/**")
-    assert page.locator("article h1").inner_text().startswith("Scaling MLPs: A Tale of Inductive Bias")
+    title = follow_search_result(page, ".md-search-result__item a", MLP)
+    assert title.startswith("Scaling MLPs: A Tale of Inductive Bias")
     assert problems == []
     page.close()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import serve_directory, watch_page
+from tests.browser import follow_search_result, serve_directory, watch_page
 from tests.project import build_project, copy_project, run_cli
 
 pytestmark = pytest.mark.browser
@@ -48,9 +48,6 @@ def test_search_finds_a_paper_by_a_word_of_its_abstract(browser, pagefind_site: 
         page = browser.new_page()
         problems = watch_page(page, origin=base)
         page.goto(f"{base}search/?q=perceptron")
-        result = page.locator(f'.pagefind-ui__result-link[href*="papers/{MLP}/"]').first
-        result.wait_for(timeout=30_000)
-        result.click()
-        page.wait_for_url(f"**/papers/{MLP}/**")
-        assert page.locator("article h1").inner_text().startswith("Scaling MLPs")
+        title = follow_search_result(page, ".pagefind-ui__result-link", MLP)
+        assert title.startswith("Scaling MLPs")
         assert problems == []

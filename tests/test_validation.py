@@ -14,8 +14,19 @@ from click.testing import Result
 from jsonschema import Draft202012Validator
 
 from generator.errors import ContentError
-from generator.store import ContentPaths, load_content, load_listing, load_paper, load_settings
-from tests.helpers_content import BASE_PAPERS, run_paperwiki, tree_state, write_base_project
+from generator.store import (
+    ContentPaths,
+    load_content,
+    load_listing,
+    load_paper,
+    load_settings,
+)
+from tests.helpers_content import (
+    BASE_PAPERS,
+    run_paperwiki,
+    tree_state,
+    write_base_project,
+)
 
 TESTS = Path(__file__).resolve().parent
 BAD_INPUTS = TESTS / "bad_inputs"
@@ -118,20 +129,17 @@ def _check_with_paper(tmp_path: Path, files: dict[str, str]) -> Result:
     return result
 
 
-def test_unknown_keys_of_mixed_types_are_reported_without_a_crash(tmp_path: Path) -> None:
-    result = _check_with_paper(tmp_path, {"mixed-keys": "title: Pre-training\nabstract: A.\n"
-                                          "titel: Pre-training\n2024: a year\n"})
+@pytest.mark.parametrize(("paper_id", "extra", "expected"), [
+    ("mixed-keys", "titel: Pre-training\n2024: a year\n",
+     "content/papers/mixed-keys.yaml:3: unknown key 'titel'"),
+    ("complex-key", "? [a, b]\n: c\n", "content/papers/complex-key.yaml:3: "),
+], ids=["keys-of-mixed-types", "complex-key"])
+def test_odd_keys_are_reported_without_a_crash(tmp_path: Path, paper_id: str, extra: str,
+                                               expected: str) -> None:
+    result = _check_with_paper(tmp_path, {paper_id: "title: Pre-training\nabstract: A.\n" + extra})
     _no_crash(result)
     assert result.exit_code == 1
-    assert "content/papers/mixed-keys.yaml:3: unknown key 'titel'" in result.output
-
-
-def test_complex_key_is_reported_without_a_crash(tmp_path: Path) -> None:
-    result = _check_with_paper(tmp_path, {"complex-key": "title: Pre-training\nabstract: A.\n"
-                                          "? [a, b]\n: c\n"})
-    _no_crash(result)
-    assert result.exit_code == 1
-    assert "content/papers/complex-key.yaml:3: " in result.output
+    assert expected in result.output
 
 
 def test_same_as_cycle_is_reported(tmp_path: Path) -> None:
