@@ -1,6 +1,6 @@
 """Time an edit → updated page round trip under `paperwiki serve` on a large wiki.
 
-Starts `paperwiki serve` (with --dirty unless --full) on a PaperWiki project, waits for the
+Starts `paperwiki serve` (with --full-rebuilds if --full) on a PaperWiki project, waits for the
 first build, appends a summary to one paper's YAML, and measures the seconds until the served
 page shows it. Prints one Markdown table row; nothing is written into the project's content
 except that one edit, which is undone afterwards.
@@ -22,12 +22,12 @@ sys.path.insert(0, str(REPO))
 from tests.test_serve import free_port, wait_for  # noqa: E402
 
 
-def round_trip(project: Path, dirty: bool, startup_timeout: float) -> tuple[float, float]:
+def round_trip(project: Path, full: bool, startup_timeout: float) -> tuple[float, float]:
     papers = sorted((project / "content" / "papers").glob("*.yaml"))
     paper = papers[len(papers) // 2]
     port = free_port()
     command = [sys.executable, "-m", "generator.cli", "serve", "-f", str(project / "mkdocs.yml"),
-               "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
+               "-a", f"127.0.0.1:{port}", *(["--full-rebuilds"] if full else [])]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     original = paper.read_text("utf-8")
     base = f"http://127.0.0.1:{port}/"
@@ -59,12 +59,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n")[-1])
     parser.add_argument("project", type=Path)
-    parser.add_argument("--full", action="store_true", help="serve without --dirty")
+    parser.add_argument("--full", action="store_true",
+                        help="serve with --full-rebuilds (every page rendered on every change)")
     parser.add_argument("--startup-timeout", type=float, default=900)
     args = parser.parse_args()
     papers = len(list((args.project / "content" / "papers").glob("*.yaml")))
-    first, edit = round_trip(args.project, not args.full, args.startup_timeout)
-    mode = "full" if args.full else "--dirty"
+    first, edit = round_trip(args.project, args.full, args.startup_timeout)
+    mode = "--full-rebuilds" if args.full else "(incremental)"
     print(f"| paperwiki serve {mode} | {papers} | {first:.0f} | {edit:.1f} |")
     return 0
 

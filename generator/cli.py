@@ -182,25 +182,24 @@ def _swap_in(staging: Path, target: Path) -> None:
 @config_option
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True,
               help="IP address and port to serve on.")
-@click.option("--dirty", is_flag=True,
-              help="After the first build, rebuild only pages whose Markdown changed: seconds "
-                   "instead of minutes on a wiki of thousands of papers, but unchanged pages keep "
-                   "their old navigation and search.")
-def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
+@click.option("--full-rebuilds", is_flag=True,
+              help="Render every page again on every change instead of only the pages the "
+                   "change touched (minutes on a wiki of thousands of papers).")
+def serve(config_file: Path, dev_addr: str, full_rebuilds: bool) -> None:
     """Preview the wiki locally; pages rebuild when a file under content/ changes.
+
+    Only the pages an edit touches are rendered again, so a change shows in seconds even on a
+    large wiki; a change to the navigation or to mkdocs.yml renders every page.
 
     \b
     Example:
       paperwiki serve --dev-addr 127.0.0.1:8080
-      paperwiki serve --dirty       # large wikis: fast rebuilds of changed pages
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _prepare_mkdocs(verbose=True)  # "Serving on …" and rebuild notices are the point here
-    # A dirty build warns that navigation may be stale, which strict mode would turn fatal.
-    strictness = {"strict": False} if dirty else {}
     mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True,
-                 build_type="dirty" if dirty else None, **strictness)
+                 build_type=None if full_rebuilds else "dirty")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from .errors import ContentError
 from .generate import generate
+from .incremental import DirtyNoticeFilter, IncrementalBuilds
+from .parallel import PageShards, can_fork, process_count
 from .search import index_with_pagefind, search_page
 from .model import Site
 from .store import ContentPaths
@@ -36,9 +38,28 @@ class PaperWikiConfig(Config):
     # builtin: Material's search (one index of the whole site, best for small wikis);
     # pagefind: an index split into chunks loaded per query, for thousands of papers.
     search = c.Choice(("builtin", "pagefind"), default="builtin")
+    # Processes rendering paper pages in `build`: 0 is one per core on large wikis, 1 is serial.
+    jobs = c.Type(int, default=0)
 
 
 class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.serving = False
+        self.shards = PageShards()
+        self.incremental: IncrementalBuilds | None = None
+        self.dirty_notice = DirtyNoticeFilter()
+
+    def on_startup(self, command: str, dirty: bool) -> None:
+        # The live server runs threads, which a fork would not carry: serve renders serially.
+        self.serving = command == "serve"
+        if self.serving and dirty:
+            self.incremental = IncrementalBuilds()
+            logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_notice)
+
+    def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_notice)
+
     def _paths(self, config: Any) -> ContentPaths:
         root = Path(config.config_file_path).parent
         return ContentPaths((root / self.config.content_dir).resolve())
@@ -59,20 +80,64 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             raise ContentProblems("the content has problems:\n" + str(error)) from None
         config.nav = navigation(report.site, Path(config.docs_dir))
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
+        if self.incremental:
+            self.incremental.start(config, report.removed)
+
+    @event_priority(-100)  # fork after every other plugin has seen the files
+    def on_files(self, files: Any, config: Any) -> Any:
+        self.shards = PageShards()
+        if self.incremental:
+            self.incremental.note_files(files)
+        papers = [file for file in files.documentation_pages() if _is_paper_page(file.src_uri)]
+        processes = process_count(self.config.jobs, len(papers))
+        if self.serving or processes < 2:
+            return files
+        allowed, why_not = can_fork(config)
+        if not allowed:
+            log.info("PaperWiki: rendering pages in one process: %s", why_not)
+            return files
+        self.shards = PageShards.fork(files, processes, papers)
+        return files
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        if self.shards.active:
+            self.shards.prepare_environment(env, files, config)
+        return env
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        if self.incremental:
+            self.incremental.note_rendered(page)
         return collapse_indentation(output)
 
+    @event_priority(100)  # workers must be joined before search writes its index
     def on_post_build(self, config: Any) -> None:
+        if self.shards.is_worker:
+            self.shards.finish_worker(config)
+        self.shards.join(config)
+        if self.incremental:
+            self.incremental.merge_search_index(config)
         if self.config.search == "pagefind":
             index_with_pagefind(Path(config.site_dir))
 
+    def on_build_error(self, error: Exception) -> None:
+        if self.shards.is_worker:
+            self.shards.finish_worker(None, failed=True)
+        self.shards.abort()
+
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        """Rebuild when content/ changes. docs/ is the generator's output, so watching it would
+        only rebuild a second time, and poll thousands of files while doing so."""
         server.watch(str(self._paths(config).root))
+        try:
+            server.unwatch(config.docs_dir)
+        except KeyError:  # not watched: nothing to undo
+            pass
         return server
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         """"Edit this page" opens the YAML a page is made from, never the generated Markdown."""
+        if self.shards.active:
+            markdown = self.shards.skip_if_foreign(markdown, page)
         source = page.meta.get("source")
         if source and config.repo_url:
             page.edit_url = f"{config.repo_url.rstrip('/')}/edit/{self.config.edit_branch}/{source}"
@@ -91,6 +156,10 @@ def collapse_indentation(html: str) -> str:
     parts = _PREFORMATTED.split(html)
     return "".join(part if index % 2 else _INDENTATION.sub("\n", part)
                    for index, part in enumerate(parts))
+
+
+def _is_paper_page(src_uri: str) -> bool:
+    return src_uri.startswith("papers/") and src_uri != "papers/index.md"
 
 
 def _site_url(config: Any) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -40,7 +42,7 @@ def wait_for(url: str, needle: str, timeout: float) -> float:
     raise AssertionError(f"{url} did not show {needle!r} within {timeout} s")
 
 
-@pytest.mark.parametrize("options", [[], ["--dirty"]], ids=["full", "dirty"])
+@pytest.mark.parametrize("options", [[], ["--full-rebuilds"]], ids=["incremental", "full"])
 def test_editing_yaml_updates_the_served_page(tmp_path: Path, options: list[str]) -> None:
     project = copy_project(tmp_path / "project")
     port = free_port()
@@ -55,6 +57,61 @@ def test_editing_yaml_updates_the_served_page(tmp_path: Path, options: list[str]
         paper.write_text(paper.read_text("utf-8") + "summary: Edited while the server runs.\n")
         seconds = wait_for(url, "Edited while the server runs.", timeout=60)
         print(f"edit -> served page updated in {seconds:.1f} s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for_status(url: str, status: int, timeout: float) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                code = response.status
+        except urllib.error.HTTPError as error:
+            code = error.code
+        if code == status:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer {status} within {timeout} s")
+
+
+def search_locations(base: str) -> list[str]:
+    index = json.loads(fetch(f"{base}search/search_index.json") or "{}")
+    return [entry["location"] for entry in index["docs"]]
+
+
+def test_incremental_rebuilds_keep_navigation_search_and_removals_right(tmp_path: Path) -> None:
+    """Only touched pages are rendered again, yet nothing served goes stale."""
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--config-file",
+         str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/paperwiki/"
+    paper = project / "content" / "papers" / f"{PAPER}.yaml"
+    topics = project / "content" / "topics.yaml"
+    try:
+        wait_for(f"{base}papers/{PAPER}/", "Scaling MLPs", timeout=120)
+        before = search_locations(base)
+        assert f"papers/{PAPER}/" in before
+
+        paper.write_text(paper.read_text("utf-8") + "summary: Edited while the server runs.\n")
+        wait_for(f"{base}papers/{PAPER}/", "Edited while the server runs.", timeout=60)
+        wait_for(f"{base}search/search_index.json", "Edited while the server runs.", timeout=30)
+        assert sorted(search_locations(base)) == sorted(before)  # replaced, not duplicated
+
+        # A topic's name is in the navigation of every page, including pages the edit did not
+        # otherwise touch: all of them must be rendered again.
+        topics.write_text(topics.read_text("utf-8").replace(
+            "name: Pre-training\n", "name: Pretraining, renamed\n"), "utf-8")
+        wait_for(f"{base}listings/", "Pretraining, renamed", timeout=120)
+        assert "Pretraining, renamed" in (fetch(f"{base}curation/") or "")
+
+        paper.write_text(paper.read_text("utf-8") + "hidden: true\n")
+        wait_for_status(f"{base}papers/{PAPER}/", 404, timeout=60)
+        assert [page for page in search_locations(base) if PAPER in page] == []
     finally:
         server.terminate()
         server.wait(timeout=30)

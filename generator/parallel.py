@@ -1,0 +1,282 @@
+"""Render paper pages on every core.
+
+MkDocs renders pages one after another, and on a wiki of ten thousand papers that is most of the
+build. After the generator has run, the build forks one worker per extra core. Every process
+goes on with MkDocs' own build over the same files, but each one renders only its share of the
+paper pages: a page another process owns is read as empty, rendered through an empty template
+and so never written. The main process keeps every other page, the theme's assets and
+templates and the post-build steps; a worker sends back its log records and its search-index
+entries, then exits just before post-build. The site is byte-for-byte the one a serial build
+makes.
+
+Forking is only safe when every plugin is one whose per-page state is known (this one and
+search) and no other thread runs, so anything else builds serially.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+log = logging.getLogger("mkdocs.plugins.paperwiki")
+
+SKIP_TEMPLATE = "paperwiki-skipped-page.html"
+SAFE_PLUGINS = frozenset({"paperwiki", "search", "material/search"})
+# A page costs about as much as this many bytes of Markdown before its content counts.
+PAGE_OVERHEAD_BYTES = 2500
+MIN_PAGES_PER_PROCESS = 100
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def process_count(jobs: int, shardable_pages: int) -> int:
+    """How many processes render pages: ``jobs`` if set, else one per core while each still
+    gets a worthwhile share."""
+    if jobs:
+        return max(1, min(jobs, shardable_pages))
+    return max(1, min(usable_cores(), shardable_pages // MIN_PAGES_PER_PROCESS))
+
+
+def can_fork(config: Any) -> tuple[bool, str]:
+    """Whether this build may fork, and why not."""
+    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
+        return False, "this platform cannot fork"
+    unknown = sorted(set(config.plugins) - SAFE_PLUGINS)
+    if unknown:
+        return False, f"plugins {', '.join(unknown)} may keep per-page state"
+    if threading.active_count() > 1:
+        return False, "other threads are running"
+    return True, ""
+
+
+@dataclass
+class _Worker:
+    pid: int
+    reader: int
+
+
+@dataclass
+class PageShards:
+    """One build's split of pages over processes. ``foreign`` are the pages this process skips."""
+
+    foreign: frozenset[str] = frozenset()
+    is_worker: bool = False
+    workers: list[_Worker] = field(default_factory=list)
+    page_order: dict[str, int] = field(default_factory=dict)
+    _writer: int | None = None
+    _log_filter: logging.Filter | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.foreign) or self.is_worker
+
+    # -- splitting and forking ------------------------------------------------------------
+
+    @classmethod
+    def fork(cls, files: Files, processes: int, shardable: list[File]) -> PageShards:
+        """Fork ``processes - 1`` workers, each owning a contiguous run of ``shardable``; the
+        main process keeps the first run and every page that is not shardable."""
+        shares = _split(shardable, processes, _main_extra_cost(files, shardable))
+        shards = cls(page_order=page_positions(files))
+        for index in range(1, processes):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(reader)
+                for worker in shards.workers:
+                    os.close(worker.reader)
+                owned = {file.src_uri for file in shares[index]}
+                every = {file.src_uri for file in files.documentation_pages()}
+                return cls(foreign=frozenset(every - owned), is_worker=True, _writer=writer)._start(files)
+            os.close(writer)
+            shards.workers.append(_Worker(pid, reader))
+        shards.foreign = frozenset(file.src_uri for share in shares[1:] for file in share)
+        return shards._start(files)
+
+    def _start(self, files: Files) -> PageShards:
+        for file in files.documentation_pages():
+            if file.src_uri in self.foreign:
+                file.content_string = ""
+        self._log_filter = _SkippedPageFilter(self.foreign)
+        logging.getLogger("mkdocs.commands.build").addFilter(self._log_filter)
+        if self.is_worker:
+            signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+            self._collect_logs()
+        return self
+
+    def _collect_logs(self) -> None:
+        """A worker's log records go to the main process, which logs them as its own (so
+        strict mode counts a worker's warnings) instead of straight to the terminal."""
+        self.records: list[dict[str, Any]] = []
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.handlers[:] = [_ListHandler(self.records)]
+
+    # -- during the build -----------------------------------------------------------------
+
+    def skip_if_foreign(self, markdown: str, page: Any) -> str:
+        """A page another process renders: empty, through an empty template, out of search."""
+        if page.file.src_uri not in self.foreign:
+            return markdown
+        page.meta = {"template": SKIP_TEMPLATE, "search": {"exclude": True}}
+        return ""
+
+    def prepare_environment(self, env: jinja2.Environment, files: Files, config: Any) -> None:
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
+        if self.is_worker:  # assets and theme templates are the main process's to write
+            for file in files:
+                if not file.is_documentation_page():
+                    file.inclusion = InclusionLevel.EXCLUDED
+            config.theme.static_templates.clear()
+            config.extra_templates.clear()
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def finish_worker(self, config: Any, failed: bool = False) -> None:
+        """Hand this worker's results to the main process and exit without running anything
+        else: post-build belongs to the main process."""
+        index = _search_index(config)
+        payload = {"records": self.records, "failed": failed,
+                   "search": index.entries if index is not None else []}
+        try:
+            with os.fdopen(self._writer, "wb") as pipe:  # type: ignore[arg-type]
+                pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(1 if failed else 0)
+
+    def join(self, config: Any) -> None:
+        """Wait for every worker, replay its log, merge its search entries; fail if one failed."""
+        if not self.workers:
+            return
+        processes, failed, started = len(self.workers) + 1, 0, time.perf_counter()
+        entries: list[dict[str, Any]] = []
+        for worker in self.workers:
+            payload = _receive(worker)
+            for record in payload.get("records", []):
+                logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
+            entries += payload.get("search", [])
+            failed += bool(payload.get("failed")) or payload.get("status") != 0
+        self.workers = []
+        self._stop_filtering()
+        if failed:
+            raise PluginError(f"{failed} page-rendering worker(s) failed; see the errors above")
+        index = _search_index(config)
+        if index is not None and entries:
+            index.entries = sorted(index.entries + entries, key=self._page_position)
+        log.info("PaperWiki: pages rendered in %d processes; the main one then waited %.1f s "
+                 "for the others", processes, time.perf_counter() - started)
+
+    def abort(self) -> None:
+        """The main process failed: stop the workers rather than leave them running."""
+        for worker in self.workers:
+            try:
+                os.kill(worker.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            os.close(worker.reader)
+            os.waitpid(worker.pid, 0)
+        self.workers = []
+        self._stop_filtering()
+
+    def _stop_filtering(self) -> None:
+        if self._log_filter is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self._log_filter)
+            self._log_filter = None
+
+    def _page_position(self, entry: dict[str, Any]) -> int:
+        return self.page_order.get(entry["location"].split("#")[0], len(self.page_order))
+
+
+def _receive(worker: _Worker) -> dict[str, Any]:
+    with os.fdopen(worker.reader, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(worker.pid, 0)
+    try:
+        payload = pickle.loads(data) if data else {}
+    except (pickle.UnpicklingError, EOFError):
+        payload = {}
+    payload["status"] = os.waitstatus_to_exitcode(status)
+    return payload
+
+
+def page_positions(files: Files) -> dict[str, int]:
+    """Each page's place in build order, by the address search entries use (home is "")."""
+    return {("" if file.url in (".", "./") else file.url): index
+            for index, file in enumerate(files.documentation_pages())}
+
+
+def search_plugin(config: Any) -> Any:
+    """Material's search plugin, whose index is a list of entries keyed by page address."""
+    for plugin in config.plugins.values() if config is not None else ():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return plugin
+    return None
+
+
+def _search_index(config: Any) -> Any:
+    plugin = search_plugin(config)
+    return plugin.search_index if plugin is not None else None
+
+
+def _cost(file: File) -> int:
+    try:
+        return PAGE_OVERHEAD_BYTES + os.path.getsize(file.abs_src_path or "")
+    except OSError:
+        return PAGE_OVERHEAD_BYTES
+
+
+def _main_extra_cost(files: Files, shardable: list[File]) -> int:
+    """The pages only the main process renders, which its share of shardable pages offsets."""
+    kept = {file.src_uri for file in shardable}
+    return sum(_cost(file) for file in files.documentation_pages() if file.src_uri not in kept)
+
+
+def _split(pages: list[File], processes: int, main_extra: int) -> list[list[File]]:
+    """Contiguous runs of ``pages`` of about equal cost, counting ``main_extra`` against the first."""
+    costs = [_cost(page) for page in pages]
+    target = (sum(costs) + main_extra) / processes
+    shares: list[list[File]] = [[] for _ in range(processes)]
+    share, load = 0, float(main_extra)
+    for page, cost in zip(pages, costs):
+        if load >= target * (share + 1) and share < processes - 1:
+            share += 1
+        shares[share].append(page)
+        load += cost
+    return shares
+
+
+class _SkippedPageFilter(logging.Filter):
+    """MkDocs notes every page that renders to nothing; for another process's pages that is
+    expected and not news."""
+
+    def __init__(self, foreign: frozenset[str]) -> None:
+        super().__init__()
+        self.foreign = foreign
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Page skipped: '")
+                    and message.split("'")[1] in self.foreign)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.store = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.store.append({"name": record.name, "levelno": record.levelno,
+                           "levelname": record.levelname, "msg": record.getMessage(),
+                           "args": None})

@@ -1,0 +1,113 @@
+"""Paper pages rendered by forked workers: the same site, the same warnings, the same failures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.project import copy_project
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="parallel rendering needs fork")
+
+
+def project_with_jobs(root: Path, jobs: int) -> Path:
+    project = copy_project(root)
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "      edit_branch: main\n" in text
+    config.write_text(text.replace("      edit_branch: main\n",
+                                   f"      edit_branch: main\n      jobs: {jobs}\n"), "utf-8")
+    return project
+
+
+def last_paper(project: Path) -> Path:
+    """Shares are contiguous runs in page order, so the last paper is always a worker's."""
+    return sorted((project / "content" / "papers").glob("*.yaml"))[-1]
+
+
+def build(project: Path, prelude: str = "", **env: str) -> tuple[int, str]:
+    """`paperwiki build -v` in a fresh process: a build forks only when no other thread runs,
+    and the test process runs servers in threads."""
+    command = [sys.executable, "-c", prelude + "\nfrom generator.cli import main; main()",
+               "build", "--verbose", "--config-file", str(project / "mkdocs.yml")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, **env})
+    return result.returncode, result.stdout + result.stderr
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path) -> None:
+    epoch = {"SOURCE_DATE_EPOCH": "1767225600"}  # the sitemap's gzip header
+    serial = project_with_jobs(tmp_path / "serial", 1)
+    parallel = project_with_jobs(tmp_path / "parallel", 3)
+    code, serial_log = build(serial, **epoch)
+    assert code == 0, serial_log
+    code, parallel_log = build(parallel, **epoch)
+    assert code == 0, parallel_log
+
+    assert "pages rendered in 3 processes" in parallel_log
+    assert "pages rendered in" not in serial_log
+    assert "Page skipped" not in parallel_log
+    one, other = site_files(serial / "site"), site_files(parallel / "site")
+    assert len(one) > 300
+    assert sorted(one) == sorted(other)
+    assert [name for name in one if one[name] != other[name]] == []
+
+
+def test_a_warning_on_a_workers_page_still_fails_the_strict_build(tmp_path: Path) -> None:
+    project = project_with_jobs(tmp_path, 2)
+    paper = last_paper(project)
+    paper.write_text(paper.read_text("utf-8") + "note: See [the errata](errata.md).\n", "utf-8")
+
+    code, output = build(project)
+
+    assert code == 3, output
+    assert "pages rendered in 2 processes" in output
+    assert f"papers/{paper.stem}.md' contains a link 'errata.md'" in output
+    assert "Aborted with 1 warnings in strict mode" in output
+    assert not (project / "site").exists()
+
+
+BREAK_ONE_PAGE = """
+import generator.plugin as plugin
+post_page = plugin.PaperWikiPlugin.on_post_page
+def break_one_page(self, output, page, config):
+    if page.file.src_uri == {doomed!r} and output:  # only where the page is really rendered
+        raise RuntimeError("the renderer broke on purpose")
+    return post_page(self, output, page, config)
+plugin.PaperWikiPlugin.on_post_page = break_one_page
+"""
+
+
+def test_a_failing_worker_fails_the_build_and_leaves_no_process_behind(tmp_path: Path) -> None:
+    project = project_with_jobs(tmp_path, 2)
+    doomed = f"papers/{last_paper(project).stem}.md"
+
+    code, output = build(project, BREAK_ONE_PAGE.format(doomed=doomed))
+
+    assert code == 3, output
+    assert f"Error building page '{doomed}': the renderer broke on purpose" in output
+    assert "1 page-rendering worker(s) failed" in output
+    assert not (project / "site").exists()
+    assert not list(project.glob(".site.*"))
+    assert processes_mentioning(str(project)) == []
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line contains ``text`` (a forked worker keeps its parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_text(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
