@@ -18,6 +18,7 @@ import string
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .model import PaperEntry, Site
 from .text import MATH, plain_text
@@ -133,6 +134,7 @@ def _balanced(latex: str) -> bool:
     return depth == 0
 
 
+@lru_cache(maxsize=40_000)  # `paperwiki serve` renders them all again after each edit
 def bibtex_entry(entry: PaperEntry, site_url: str, key: str, with_abstract: bool = True) -> str:
     """One ``@misc`` entry; ``key`` comes from ``citation_keys`` so every place agrees.
 

@@ -10,6 +10,7 @@ the files diff cleanly and caches stay valid.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from .citations import citation_keys, page_url
@@ -22,9 +23,21 @@ FORMAT_VERSION = 1
 def render_exports(site: Site, site_url: str) -> dict[str, str]:
     """``papers.json`` and ``topics.json``, keyed by their path relative to docs/."""
     keys = citation_keys(site)
-    papers = [paper_record(entry, site_url, keys[pid]) for pid, entry in site.papers.items()]
-    topics = [topic_record(entry, site_url) for entry in site.topics.values()]
+    papers = [_paper_line(entry, site_url, keys[pid]) for pid, entry in site.papers.items()]
+    topics = [_line(topic_record(entry, site_url)) for entry in site.topics.values()]
     return {"papers.json": _document("papers", papers), "topics.json": _document("topics", topics)}
+
+
+@lru_cache(maxsize=20_000)
+def _paper_line(entry: PaperEntry, site_url: str, bibtex_key: str) -> str:
+    """`paperwiki serve` exports again after every edit, which leaves most papers unchanged."""
+    return _line(paper_record(entry, site_url, bibtex_key))
+
+
+def _line(record: dict[str, Any]) -> str:
+    """Each record through the C encoder: Python's pretty-printing encoder took seconds on ten
+    thousand papers."""
+    return json.dumps(record, ensure_ascii=False)
 
 
 def paper_record(entry: PaperEntry, site_url: str, bibtex_key: str) -> dict[str, Any]:
@@ -65,11 +78,9 @@ def topic_record(entry: TopicEntry, site_url: str) -> dict[str, Any]:
     }
 
 
-def _document(kind: str, records: list[dict[str, Any]]) -> str:
-    """One record per line: readable and diffable, and each line goes through the C encoder
-    (Python's pretty-printing encoder took seconds on ten thousand papers)."""
-    header = json.dumps({"version": FORMAT_VERSION, "generated_from": "PaperWiki"},
-                        ensure_ascii=False)[:-1]
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
-    return f'{header}, "{kind}": [\n{lines}\n]}}\n'
+def _document(kind: str, lines: list[str]) -> str:
+    """One record per line: readable and diffable."""
+    header = _line({"version": FORMAT_VERSION, "generated_from": "PaperWiki"})[:-1]
+    body = ",\n".join(lines)
+    return f'{header}, "{kind}": [\n{body}\n]}}\n'
 

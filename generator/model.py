@@ -14,8 +14,9 @@ from .checks import check_content
 from .errors import ContentError, Problem
 from .links import extract_links
 from .records import Content, Link, ListingInfo, Paper, Settings, Topic
+from .processes import run_tasks
 from .related import Document, Relation, related_papers
-from .topics import assign_topics, compile_rules
+from .topics import TopicRule, assign_topics, compile_rules
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,14 @@ class Site:
 NEIGHBOURS = 5
 
 
-def build_site(content: Content) -> Site:
-    """Validate cross-references, apply curation, and enrich; raise ContentError on problems."""
-    papers, assigned = curate(content)
-    related = related_papers([_document(p) for p in papers], content.settings.related_count)
+def build_site(content: Content, parallel: bool = False) -> Site:
+    """Validate cross-references, apply curation, and enrich; raise ContentError on problems.
+
+    With ``parallel``, related papers are computed on another core while topics are matched."""
+    papers, rules = _select(content)
+    related, assigned = run_tasks([
+        lambda: related_papers([_document(p) for p in papers], content.settings.related_count),
+        lambda: _assign(papers, rules, content)], parallel)
     entries = {p.id: PaperEntry(p, assigned[p.id], _links(p), related[p.id])
                for p in sorted(papers, key=_newest_first)}
     return Site(papers=entries, topics=_topics(content.topics, entries),
@@ -81,21 +86,31 @@ def curate(content: Content) -> tuple[list[Paper], dict[str, tuple[str, ...]]]:
     """The visible papers and their topics, or ContentError listing every problem.
 
     Everything `paperwiki check` needs, without the costly enrichment (related papers)."""
+    papers, rules = _select(content)
+    return papers, _assign(papers, rules, content)
+
+
+def _select(content: Content) -> tuple[list[Paper], list[TopicRule]]:
+    """The visible papers and the compiled topic rules, once every check has passed."""
     problems = check_content(content)
     rules, rule_problems = compile_rules(content.topics)
     if problems or rule_problems:
         raise ContentError(problems + rule_problems)
-    papers = _visible_papers(content.papers)
+    return _visible_papers(content.papers), rules
+
+
+def _assign(papers: list[Paper], rules: list[TopicRule], content: Content,
+            ) -> dict[str, tuple[str, ...]]:
     topic_ids = {topic.id for topic in content.topics}
     fallback = content.settings.fallback_topic
-    assigned = {p.id: tuple(t for t in assign_topics(p, rules, fallback) if t in topic_ids)
-                for p in papers}
+    assigned = {pid: tuple(t for t in topics if t in topic_ids)
+                for pid, topics in assign_topics(papers, rules, fallback).items()}
     untopical = [Problem(p.source, None, "the paper has no topic",
                          "add `add_topics: [<topic id>]`, or a rule in content/topics.yaml that "
                          "matches it") for p in papers if not assigned[p.id]]
     if untopical:
         raise ContentError(untopical)
-    return papers, assigned
+    return assigned
 
 
 def _newest_first(paper: Paper) -> tuple[int, str]:

@@ -19,7 +19,6 @@ import logging
 import os
 import pickle
 import signal
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,8 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .processes import fork_is_safe, stop, usable_cores
+
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
 SKIP_TEMPLATE = "paperwiki-skipped-page.html"
@@ -35,10 +36,6 @@ SAFE_PLUGINS = frozenset({"paperwiki", "search", "material/search"})
 # A page costs about as much as this many bytes of Markdown before its content counts.
 PAGE_OVERHEAD_BYTES = 2500
 MIN_PAGES_PER_PROCESS = 100
-
-
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def process_count(jobs: int, shardable_pages: int) -> int:
@@ -51,14 +48,10 @@ def process_count(jobs: int, shardable_pages: int) -> int:
 
 def can_fork(config: Any) -> tuple[bool, str]:
     """Whether this build may fork, and why not."""
-    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
-        return False, "this platform cannot fork"
     unknown = sorted(set(config.plugins) - SAFE_PLUGINS)
     if unknown:
         return False, f"plugins {', '.join(unknown)} may keep per-page state"
-    if threading.active_count() > 1:
-        return False, "other threads are running"
-    return True, ""
+    return fork_is_safe()
 
 
 @dataclass
@@ -180,12 +173,7 @@ class PageShards:
     def abort(self) -> None:
         """The main process failed: stop the workers rather than leave them running."""
         for worker in self.workers:
-            try:
-                os.kill(worker.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            os.close(worker.reader)
-            os.waitpid(worker.pid, 0)
+            stop(worker.pid, worker.reader)
         self.workers = []
         self._stop_filtering()
 

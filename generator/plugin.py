@@ -75,7 +75,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         extra = search_page() if self.config.search == "pagefind" else {}
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
-                              site_url=_site_url(config), extra_files=extra)
+                              site_url=_site_url(config), extra_files=extra,
+                              parallel=not self.serving and self.config.jobs != 1)
         except ContentError as error:
             raise ContentProblems("the content has problems:\n" + str(error)) from None
         config.nav = navigation(report.site, Path(config.docs_dir))

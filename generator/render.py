@@ -7,8 +7,9 @@ templates only place prepared values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache, partial
 from urllib.parse import quote
 
 import yaml
@@ -18,6 +19,7 @@ from .citations import bibtex_entry, citation_keys
 from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
+from .processes import run_tasks, split
 from .text import html_text, markdown_text, plain_text, truncate
 
 LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "dataset": "Dataset",
@@ -26,10 +28,11 @@ DESCRIPTION_LENGTH = 200
 STATIC_INDEX_LIMIT = 2000  # above this, a static list of every paper would outweigh its use
 
 
-def render_site(site: Site, site_url: str = "") -> dict[str, str]:
+def render_site(site: Site, site_url: str = "", parallel: bool = False) -> dict[str, str]:
     """Every generated page of the wiki, keyed by its path relative to docs/.
 
-    ``site_url`` makes the addresses in citations absolute; without it they are site-relative."""
+    ``site_url`` makes the addresses in citations absolute; without it they are site-relative.
+    With ``parallel``, paper pages are rendered on every core."""
     pages = _Pages(site, site_url)
     files = {
         "index.md": pages.home(),
@@ -37,7 +40,9 @@ def render_site(site: Site, site_url: str = "") -> dict[str, str]:
         "topics/index.md": pages.topic_index(),
         "listings/index.md": pages.listing_index(),
     }
-    files.update({f"papers/{pid}.md": pages.paper(entry) for pid, entry in site.papers.items()})
+    for rendered in run_tasks([partial(pages.papers, run)
+                               for run in split(list(site.papers.values()), parallel)], parallel):
+        files.update(rendered)
     files.update({f"topics/{tid}.md": pages.topic(entry) for tid, entry in site.topics.items()})
     files.update({f"listings/{lid}.md": pages.listing(lid) for lid in site.listings})
     files.update({f"papers/{old}.md": pages.redirect(old, new) for old, new in site.redirects.items()
@@ -132,22 +137,18 @@ class _Pages:
         self.site = site
         self.site_url = site_url
         self.env = _environment()
-
-    @cached_property
-    def lines(self) -> dict[str, PaperLine]:
-        return {pid: PaperLine(pid, markdown_text(e.paper.title), _date(e), e.paper.upvotes,
-                               e.paper.featured) for pid, e in self.site.papers.items()}
-
-    @cached_property
-    def citation_keys(self) -> dict[str, str]:
-        return citation_keys(self.site)
+        # What every paper page shares, computed once (and before any fork).
+        self.lines = {pid: PaperLine(pid, markdown_text(e.paper.title), _date(e), e.paper.upvotes,
+                                     e.paper.featured) for pid, e in site.papers.items()}
+        self.citation_keys = citation_keys(site)
+        self.paper_feeds = tuple((feed["title"], feed["href"])
+                                 for feed in feed_links(site, "paper"))
 
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(site=self.site, lines=self.lines, **context)
 
-    @cached_property
-    def paper_feeds(self) -> tuple[tuple[str, str], ...]:
-        return tuple((feed["title"], feed["href"]) for feed in feed_links(self.site, "paper"))
+    def papers(self, entries: Sequence[PaperEntry]) -> dict[str, str]:
+        return {f"papers/{entry.id}.md": self.paper(entry) for entry in entries}
 
     def paper(self, entry: PaperEntry) -> str:
         site = self.site

@@ -8,6 +8,7 @@ win over the rules, so a curator can correct any rule's mistake for one paper.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,21 +87,33 @@ def required_literal(pattern: str) -> str | None:
     return text if len(text) >= 3 else None
 
 
-def assign_topics(paper: Paper, rules: list[TopicRule], fallback: str | None) -> tuple[str, ...]:
-    """The paper's topic ids in the curated order of topics.yaml, hand-added ones last."""
-    matched = [topic for topic in _matching(paper.title, paper.abstract, tuple(rules))
-               if topic not in paper.remove_topics]
-    added = [topic for topic in paper.add_topics if topic not in matched]
-    topics = matched + added
+def assign_topics(papers: list[Paper], rules: list[TopicRule],
+                  fallback: str | None) -> dict[str, tuple[str, ...]]:
+    """Each paper's topic ids in the curated order of topics.yaml, hand-added ones last."""
+    matching = _matcher(tuple(rules))
+    return {paper.id: _topics_of(paper, matching(paper.title, paper.abstract), fallback)
+            for paper in papers}
+
+
+def _topics_of(paper: Paper, matched_rules: tuple[str, ...], fallback: str | None,
+               ) -> tuple[str, ...]:
+    matched = [topic for topic in matched_rules if topic not in paper.remove_topics]
+    topics = matched + [topic for topic in paper.add_topics if topic not in matched]
     if not topics and fallback and fallback not in paper.remove_topics:
         topics = [fallback]
     return tuple(topics)
 
 
-@lru_cache(maxsize=100_000)
-def _matching(title: str, abstract: str, rules: tuple[TopicRule, ...]) -> tuple[str, ...]:
+@lru_cache(maxsize=4)
+def _matcher(rules: tuple[TopicRule, ...]) -> Callable[[str, str], tuple[str, ...]]:
     """Rule matches depend only on the text and the rules; regular expressions over ten
-    thousand abstracts take seconds, so `paperwiki serve` reuses them between rebuilds."""
-    lowered_title, lowered_abstract = title.lower(), abstract.lower()
-    return tuple(rule.topic_id for rule in rules
-                 if rule.matches(title, abstract, lowered_title, lowered_abstract))
+    thousand abstracts take seconds, so `paperwiki serve` reuses them between rebuilds. The
+    rules are looked up once per build: hashing them for every paper cost seconds too."""
+
+    @lru_cache(maxsize=100_000)
+    def matching(title: str, abstract: str) -> tuple[str, ...]:
+        lowered_title, lowered_abstract = title.lower(), abstract.lower()
+        return tuple(rule.topic_id for rule in rules
+                     if rule.matches(title, abstract, lowered_title, lowered_abstract))
+
+    return matching

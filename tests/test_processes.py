@@ -1,0 +1,76 @@
+"""run_tasks: forked tasks give the same results and the same errors as running them in turn."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from generator.processes import run_tasks, split
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter: this test process runs threads, so it never forks."""
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_forked_tasks_return_their_results_in_order_from_other_processes() -> None:
+    output = run_python("""
+        import os
+        from generator.processes import run_tasks
+        parent = os.getpid()
+        results = run_tasks([lambda i=i: (i * i, os.getpid() != parent) for i in range(4)])
+        print(results)
+    """)
+    assert output.strip() == "[(0, False), (1, True), (4, True), (9, True)]"
+
+
+def test_a_content_error_in_a_forked_task_reaches_the_caller_whole() -> None:
+    output = run_python("""
+        from generator.errors import ContentError, Problem
+        from generator.processes import run_tasks
+        def fails():
+            raise ContentError([Problem("content/papers/x.yaml", 3, "what", "fix")])
+        try:
+            run_tasks([lambda: 1, fails])
+        except ContentError as error:
+            print(str(error.problems[0]))
+    """)
+    assert output.strip() == "content/papers/x.yaml:3: what — fix"
+
+
+def test_an_unpicklable_error_arrives_as_its_traceback() -> None:
+    output = run_python("""
+        from generator.processes import run_tasks
+        class Odd(Exception):
+            def __reduce__(self):
+                raise TypeError("cannot pickle")
+        def fails():
+            raise Odd("the disk was full")
+        try:
+            run_tasks([lambda: 1, fails])
+        except RuntimeError as error:
+            print(str(error))
+    """)
+    assert "Odd: the disk was full" in output and "Traceback" in output
+
+
+def test_without_forking_the_tasks_run_in_turn() -> None:
+    calls: list[int] = []
+    assert run_tasks([lambda: calls.append(1) or "a", lambda: calls.append(2) or "b"],
+                     parallel=False) == ["a", "b"]
+    assert calls == [1, 2]
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 12345])
+def test_split_keeps_every_item_once_in_order(count: int) -> None:
+    items = list(range(count))
+    runs = split(items, parallel=True, minimum=500)
+    assert [item for run in runs for item in run] == items
+    assert all(len(run) >= 500 for run in runs) or len(runs) == 1
+    assert split(items, parallel=False) == [items]
