@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -36,7 +39,18 @@ def run_cli(project: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def run_build(project: Path, prelude: str = "", **env: str) -> tuple[int, str]:
+    """`paperwiki build -v` in a fresh process, as a user runs it: a build renders on several
+    cores only when no other thread runs, and this test process runs servers in threads.
+    ``prelude`` is Python run first in that process (to break something on purpose)."""
+    command = [sys.executable, "-c", prelude + "\nfrom generator.cli import main; main()",
+               "build", "--verbose", "--config-file", str(project / "mkdocs.yml")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, **env})
+    return result.returncode, result.stdout + result.stderr
+
+
 def build_project(project: Path) -> Path:
-    code, output = run_cli(project, "build")
+    code, output = run_build(project)
     assert code == 0, output
     return project / "site"

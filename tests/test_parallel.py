@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.project import copy_project
+from tests.project import copy_project, run_build
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="parallel rendering needs fork")
 
@@ -29,16 +27,6 @@ def last_paper(project: Path) -> Path:
     return sorted((project / "content" / "papers").glob("*.yaml"))[-1]
 
 
-def build(project: Path, prelude: str = "", **env: str) -> tuple[int, str]:
-    """`paperwiki build -v` in a fresh process: a build forks only when no other thread runs,
-    and the test process runs servers in threads."""
-    command = [sys.executable, "-c", prelude + "\nfrom generator.cli import main; main()",
-               "build", "--verbose", "--config-file", str(project / "mkdocs.yml")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, **env})
-    return result.returncode, result.stdout + result.stderr
-
-
 def site_files(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes()
             for path in sorted(site.rglob("*")) if path.is_file()}
@@ -48,9 +36,9 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path) -> N
     epoch = {"SOURCE_DATE_EPOCH": "1767225600"}  # the sitemap's gzip header
     serial = project_with_jobs(tmp_path / "serial", 1)
     parallel = project_with_jobs(tmp_path / "parallel", 3)
-    code, serial_log = build(serial, **epoch)
+    code, serial_log = run_build(serial, **epoch)
     assert code == 0, serial_log
-    code, parallel_log = build(parallel, **epoch)
+    code, parallel_log = run_build(parallel, **epoch)
     assert code == 0, parallel_log
 
     assert "pages rendered in 3 processes" in parallel_log
@@ -67,7 +55,7 @@ def test_a_warning_on_a_workers_page_still_fails_the_strict_build(tmp_path: Path
     paper = last_paper(project)
     paper.write_text(paper.read_text("utf-8") + "note: See [the errata](errata.md).\n", "utf-8")
 
-    code, output = build(project)
+    code, output = run_build(project)
 
     assert code == 3, output
     assert "pages rendered in 2 processes" in output
@@ -91,7 +79,7 @@ def test_a_failing_worker_fails_the_build_and_leaves_no_process_behind(tmp_path:
     project = project_with_jobs(tmp_path, 2)
     doomed = f"papers/{last_paper(project).stem}.md"
 
-    code, output = build(project, BREAK_ONE_PAGE.format(doomed=doomed))
+    code, output = run_build(project, BREAK_ONE_PAGE.format(doomed=doomed))
 
     assert code == 3, output
     assert f"Error building page '{doomed}': the renderer broke on purpose" in output
