@@ -142,6 +142,7 @@ SUMMARY_ROWS = (
     ("Write docs/, s", lambda r: _s(_get(r, "generate", "laps", "write"))),
     ("Generator cold (load→write), s", lambda r: _wc(r, "generate")),
     ("MkDocs alone, s", lambda r: _wc(r, "mkdocs", "alone", "alone_cpu")),
+    ("MkDocs alone, one process, s", lambda r: _wc(r, "mkdocs-serial", "alone", "alone_cpu")),
     ("Plain Material reference, s", lambda r: _wc(r, "reference", "wall", "process_cpu")),
     ("`paperwiki build` cold, s", lambda r: _wc(r, "build", "wall")),
     ("build ÷ plain Material", lambda r: _pair(r, "build_vs_reference", _ratio)),
@@ -260,7 +261,13 @@ def detail_rows(r: dict[str, Any]) -> list[Row]:
                   _plugins(r)),
         ("MkDocs alone (the above minus the plugin's hooks)", _s(_get(r, "mkdocs", "alone")),
          _s(_get(r, "mkdocs", "alone_cpu")), "—",
-         "Markdown → HTML, theme templates, search index, copying assets"),
+         "Markdown → HTML, theme templates, search index, copying assets; paper pages on "
+         "every core"),
+        _call_row(r, "mkdocs-serial", "`mkdocs build` with the plugin set to `jobs: 1`",
+                  _plugins(r, "mkdocs-serial")),
+        ("MkDocs alone, one process (the above minus the plugin's hooks)",
+         _s(_get(r, "mkdocs-serial", "alone")), _s(_get(r, "mkdocs-serial", "alone_cpu")), "—",
+         "every page rendered in one process, as before PaperWiki rendered in parallel"),
         _process_row(r, "reference", "Plain Material reference (process)", _reference(r)),
         _process_row(r, "build", "`paperwiki build` cold (process)", _build(r)),
         _call_row(r, "rebuild", "Regenerate after one paper edit, new process (`generate`)",
@@ -319,8 +326,8 @@ def _laps(r: dict[str, Any]) -> str:
             f"process wall {_s(_get(r, 'generate', 'wall'))} s")
 
 
-def _plugins(r: dict[str, Any]) -> str:
-    stage = r.get("mkdocs")
+def _plugins(r: dict[str, Any], name: str = "mkdocs") -> str:
+    stage = r.get(name)
     if not stage:
         return "—"
     hooks = ", ".join(f"{name} {_s(seconds)} s" for name, seconds

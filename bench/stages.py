@@ -59,6 +59,7 @@ class SizeRun:
                  ("check", self.check, ("import",)),
                  ("generate", self.generate_cold, ("import",)),
                  ("mkdocs", self.mkdocs_alone, ("generate",)),
+                 ("mkdocs-serial", self.mkdocs_alone_serial, ("generate",)),
                  ("reference", self.reference_build, ("generate",)),
                  ("build", self.full_build, ("import",)),
                  ("rebuild", self.rebuild_after_edit, ("build",)),
@@ -142,8 +143,17 @@ class SizeRun:
 
     def mkdocs_alone(self, name: str) -> None:
         """`mkdocs build` with the plugin over the generated docs/, minus the plugin's time."""
+        self._mkdocs_alone(name, self.root / "mkdocs.yml")
+
+    def mkdocs_alone_serial(self, name: str) -> None:
+        """The same with every page rendered in one process (`jobs: 1`)."""
+        config = self.root / "mkdocs-serial.yml"
+        config.write_text(serial_config(self.root / "mkdocs.yml"), encoding="utf-8")
+        self._mkdocs_alone(name, config)
+
+    def _mkdocs_alone(self, name: str, config: Path) -> None:
         site = self.root / "site-mkdocs-only"
-        result = self._worker(name, "mkdocs", str(self.root / "mkdocs.yml"), str(site))
+        result = self._worker(name, "mkdocs", str(config), str(site))
         if result is not None:
             result["alone"] = result["seconds"] - result["plugin_seconds"].get("paperwiki", 0.0)
             result["alone_cpu"] = result["cpu"] - result["plugin_cpu"].get("paperwiki", 0.0)
@@ -234,6 +244,15 @@ class _IgnoreTags(yaml.SafeLoader):
 
 
 _IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def serial_config(config_file: Path) -> str:
+    """The project's mkdocs.yml with the paperwiki plugin set to `jobs: 1`."""
+    text = config_file.read_text(encoding="utf-8")
+    options = "  - paperwiki:\n"
+    if options not in text:
+        raise ValueError(f"{config_file} has no `{options.strip()}` block to add `jobs: 1` to")
+    return text.replace(options, options + "      jobs: 1\n", 1)
 
 
 def reference_config(config_file: Path) -> str:
