@@ -33,7 +33,7 @@ def round_trip(project: Path, full: bool, startup_timeout: float) -> tuple[float
     base = f"http://127.0.0.1:{port}/"
     try:
         started = time.monotonic()
-        url = _page_url(base, paper.stem)
+        url = _page_url(project, base, paper.stem)
         wait_for(url, "</html>", timeout=startup_timeout)
         first_build = time.monotonic() - started
         marker = f"Edited at {time.time():.0f}."
@@ -45,12 +45,12 @@ def round_trip(project: Path, full: bool, startup_timeout: float) -> tuple[float
         server.wait(timeout=60)
 
 
-def _page_url(base: str, paper_id: str) -> str:
+def _page_url(project: Path, base: str, paper_id: str) -> str:
     """Where serve puts a paper: under site_url's path, as on the deployed site."""
     import yaml
     from urllib.parse import urlsplit
 
-    config = (Path(sys.argv[1]) / "mkdocs.yml").read_text("utf-8")
+    config = (project / "mkdocs.yml").read_text("utf-8")
     path = urlsplit(yaml.safe_load(config)["site_url"]).path
     return f"{base.rstrip('/')}{path}papers/{paper_id}/"
 

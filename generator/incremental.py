@@ -48,6 +48,10 @@ class IncrementalBuilds:
         for path in removed:
             _output_path(path, config).unlink(missing_ok=True)
 
+    def forget(self) -> None:
+        """A build failed part-way: which pages it rendered is unknown, so the next renders all."""
+        self.fingerprint = ""
+
     def note_files(self, files: Any) -> None:
         self.positions = page_positions(files)
 

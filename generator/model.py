@@ -13,8 +13,8 @@ from datetime import date
 from .checks import check_content
 from .errors import ContentError, Problem
 from .links import extract_links
-from .records import Content, Link, ListingInfo, Paper, Settings, Topic
 from .processes import run_tasks
+from .records import Content, Link, ListingInfo, Paper, Settings, Topic
 from .related import Document, Relation, related_papers
 from .topics import TopicRule, assign_topics, compile_rules
 

@@ -68,6 +68,7 @@ class PageShards:
     is_worker: bool = False
     workers: list[_Worker] = field(default_factory=list)
     page_order: dict[str, int] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)  # a worker's log, to send
     _writer: int | None = None
     _log_filter: logging.Filter | None = None
 
@@ -92,7 +93,8 @@ class PageShards:
                     os.close(worker.reader)
                 owned = {file.src_uri for file in shares[index]}
                 every = {file.src_uri for file in files.documentation_pages()}
-                return cls(foreign=frozenset(every - owned), is_worker=True, _writer=writer)._start(files)
+                worker = cls(foreign=frozenset(every - owned), is_worker=True, _writer=writer)
+                return worker._start(files)
             os.close(writer)
             shards.workers.append(_Worker(pid, reader))
         shards.foreign = frozenset(file.src_uri for share in shares[1:] for file in share)
@@ -112,7 +114,6 @@ class PageShards:
     def _collect_logs(self) -> None:
         """A worker's log records go to the main process, which logs them as its own (so
         strict mode counts a worker's warnings) instead of straight to the terminal."""
-        self.records: list[dict[str, Any]] = []
         mkdocs_log = logging.getLogger("mkdocs")
         mkdocs_log.handlers[:] = [_ListHandler(self.records)]
 

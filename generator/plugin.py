@@ -19,9 +19,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .errors import ContentError
 from .generate import generate
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
+from .model import Site
 from .parallel import PageShards, can_fork, process_count
 from .search import index_with_pagefind, search_page
-from .model import Site
 from .store import ContentPaths
 from .text import html_text
 
@@ -51,7 +51,6 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.dirty_notice = DirtyNoticeFilter()
 
     def on_startup(self, command: str, dirty: bool) -> None:
-        # The live server runs threads, which a fork would not carry: serve renders serially.
         self.serving = command == "serve"
         if self.serving and dirty:
             self.incremental = IncrementalBuilds()
@@ -91,11 +90,14 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             self.incremental.note_files(files)
         papers = [file for file in files.documentation_pages() if _is_paper_page(file.src_uri)]
         processes = process_count(self.config.jobs, len(papers))
-        if self.serving or processes < 2:
+        if processes < 2:
             return files
         allowed, why_not = can_fork(config)
         if not allowed:
-            log.info("PaperWiki: rendering pages in one process: %s", why_not)
+            # Expected on every rebuild under serve, whose live server runs in threads; only
+            # its first build, before the server starts, renders in parallel.
+            log.log(logging.DEBUG if self.serving else logging.INFO,
+                    "PaperWiki: rendering pages in one process: %s", why_not)
             return files
         self.shards = PageShards.fork(files, processes, papers)
         return files
@@ -106,7 +108,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         return env
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        if self.incremental:
+        if self.incremental and output:  # empty: another process renders the page
             self.incremental.note_rendered(page)
         return collapse_indentation(output)
 
@@ -124,6 +126,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.shards.is_worker:
             self.shards.finish_worker(None, failed=True)
         self.shards.abort()
+        if self.incremental:
+            self.incremental.forget()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when content/ changes. docs/ is the generator's output, so watching it would

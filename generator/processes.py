@@ -9,6 +9,7 @@ run one after another, with the same results.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import signal
@@ -39,7 +40,7 @@ def split(items: Sequence[T], parallel: bool, minimum: int = 500) -> list[Sequen
     parts = max(1, min(usable_cores(), len(items) // minimum)) if parallel else 1
     size, extra = divmod(len(items), parts)
     bounds = [index * size + min(index, extra) for index in range(parts + 1)]
-    return [items[start:end] for start, end in zip(bounds, bounds[1:])]
+    return [items[start:end] for start, end in itertools.pairwise(bounds)]
 
 
 def run_tasks(tasks: Sequence[Callable[[], T]], parallel: bool = True) -> list[T]:

@@ -24,7 +24,7 @@ def project_with_jobs(root: Path, jobs: int) -> Path:
 
 def last_paper(project: Path) -> Path:
     """Shares are contiguous runs in page order, so the last paper is always a worker's."""
-    return sorted((project / "content" / "papers").glob("*.yaml"))[-1]
+    return max((project / "content" / "papers").glob("*.yaml"))
 
 
 def site_files(site: Path) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from generator.processes import run_tasks, split
 def run_python(code: str) -> str:
     """Run ``code`` in a fresh interpreter: this test process runs threads, so it never forks."""
     result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
