@@ -131,7 +131,8 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
 
     Checking comes first: with any content problem nothing is generated (exit 1). The new
     site is built beside the old one and swapped in only when complete, so a failed build
-    leaves the previous site untouched.
+    leaves the previous site untouched. Large wikis render on every core (`jobs:` in the
+    paperwiki plugin's options in mkdocs.yml; `jobs: 1` renders in one process).
 
     \b
     Example:

@@ -82,7 +82,7 @@ class PageShards:
     def fork(cls, files: Files, processes: int, shardable: list[File]) -> PageShards:
         """Fork ``processes - 1`` workers, each owning a contiguous run of ``shardable``; the
         main process keeps the first run and every page that is not shardable."""
-        shares = _split(shardable, processes, _main_extra_cost(files, shardable))
+        shares = split_pages(shardable, processes, _main_extra_cost(files, shardable))
         shards = cls(page_order=page_positions(files))
         for index in range(1, processes):
             reader, writer = os.pipe()
@@ -153,18 +153,21 @@ class PageShards:
         """Wait for every worker, replay its log, merge its search entries; fail if one failed."""
         if not self.workers:
             return
-        processes, failed, started = len(self.workers) + 1, 0, time.perf_counter()
+        processes, started = len(self.workers) + 1, time.perf_counter()
         entries: list[dict[str, Any]] = []
+        failures: list[str] = []
         for worker in self.workers:
             payload = _receive(worker)
             for record in payload.get("records", []):
                 logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
             entries += payload.get("search", [])
-            failed += bool(payload.get("failed")) or payload.get("status") != 0
+            if payload.get("failed") or payload["status"] != 0:
+                failures.append(_failure(worker.pid, payload["status"]))
         self.workers = []
         self._stop_filtering()
-        if failed:
-            raise PluginError(f"{failed} page-rendering worker(s) failed; see the errors above")
+        if failures:
+            raise PluginError(f"{len(failures)} page-rendering worker(s) failed: "
+                              f"{'; '.join(failures)}")
         index = _search_index(config)
         if index is not None and entries:
             index.entries = sorted(index.entries + entries, key=self._page_position)
@@ -197,6 +200,14 @@ def _receive(worker: _Worker) -> dict[str, Any]:
         payload = {}
     payload["status"] = os.waitstatus_to_exitcode(status)
     return payload
+
+
+def _failure(pid: int, status: int) -> str:
+    if status < 0:  # killed by a signal; SIGKILL is usually the kernel running out of memory
+        why = signal.Signals(-status).name + (" (out of memory?)" if -status == signal.SIGKILL
+                                               else "")
+        return f"process {pid} was killed by {why}"
+    return f"process {pid} stopped with exit status {status}; its errors are above"
 
 
 def page_positions(files: Files) -> dict[str, int]:
@@ -232,7 +243,7 @@ def _main_extra_cost(files: Files, shardable: list[File]) -> int:
     return sum(_cost(file) for file in files.documentation_pages() if file.src_uri not in kept)
 
 
-def _split(pages: list[File], processes: int, main_extra: int) -> list[list[File]]:
+def split_pages(pages: list[File], processes: int, main_extra: int) -> list[list[File]]:
     """Contiguous runs of ``pages`` of about equal cost, counting ``main_extra`` against the first."""
     costs = [_cost(page) for page in pages]
     target = (sum(costs) + main_extra) / processes

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from mkdocs.structure.files import File
 
+from generator.parallel import PAGE_OVERHEAD_BYTES, split_pages
 from tests.project import copy_project, run_build
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="parallel rendering needs fork")
@@ -83,7 +85,8 @@ def test_a_failing_worker_fails_the_build_and_leaves_no_process_behind(tmp_path:
 
     assert code == 3, output
     assert f"Error building page '{doomed}': the renderer broke on purpose" in output
-    assert "1 page-rendering worker(s) failed" in output
+    assert "1 page-rendering worker(s) failed: process " in output
+    assert "stopped with exit status 1; its errors are above" in output
     assert not (project / "site").exists()
     assert not list(project.glob(".site.*"))
     assert processes_mentioning(str(project)) == []
@@ -99,3 +102,43 @@ def processes_mentioning(text: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+KILL_ONE_WORKER = """
+import os, signal
+import generator.plugin as plugin
+post_page = plugin.PaperWikiPlugin.on_post_page
+def die_on_one_page(self, output, page, config):
+    if page.file.src_uri == {doomed!r} and output:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return post_page(self, output, page, config)
+plugin.PaperWikiPlugin.on_post_page = die_on_one_page
+"""
+
+
+def test_a_killed_worker_is_reported_by_its_signal(tmp_path: Path) -> None:
+    project = project_with_jobs(tmp_path, 2)
+    doomed = f"papers/{last_paper(project).stem}.md"
+
+    code, output = run_build(project, KILL_ONE_WORKER.format(doomed=doomed))
+
+    assert code == 3, output
+    assert "was killed by SIGKILL (out of memory?)" in output
+    assert not (project / "site").exists()
+
+
+def test_shares_are_contiguous_and_the_main_process_takes_less_for_its_other_pages(
+        tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "papers").mkdir(parents=True)
+    pages = []
+    for index in range(90):
+        (docs / "papers" / f"p{index:02}.md").write_text("x" * 500)
+        pages.append(File(f"papers/p{index:02}.md", str(docs), str(tmp_path / "site"), True))
+    page_cost = PAGE_OVERHEAD_BYTES + 500
+
+    shares = split_pages(pages, 3, main_extra=30 * page_cost)
+
+    assert [page for share in shares for page in share] == pages
+    assert [len(share) for share in shares] == [10, 40, 40]
+    assert [len(share) for share in split_pages(pages, 3, main_extra=0)] == [30, 30, 30]
