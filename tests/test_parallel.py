@@ -66,27 +66,37 @@ def test_a_warning_on_a_workers_page_still_fails_the_strict_build(tmp_path: Path
     assert not (project / "site").exists()
 
 
-BREAK_ONE_PAGE = """
+FAIL_ON_ONE_PAGE = """
+import os, signal
 import generator.plugin as plugin
 post_page = plugin.PaperWikiPlugin.on_post_page
-def break_one_page(self, output, page, config):
+def fail_on_one_page(self, output, page, config):
     if page.file.src_uri == {doomed!r} and output:  # only where the page is really rendered
-        raise RuntimeError("the renderer broke on purpose")
+        {failure}
     return post_page(self, output, page, config)
-plugin.PaperWikiPlugin.on_post_page = break_one_page
+plugin.PaperWikiPlugin.on_post_page = fail_on_one_page
 """
 
 
-def test_a_failing_worker_fails_the_build_and_leaves_no_process_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("failure", "reported"), [
+    ('raise RuntimeError("the renderer broke on purpose")',
+     ["Error building page '{doomed}': the renderer broke on purpose",
+      "1 page-rendering worker(s) failed: process ",
+      "stopped with exit status 1; its errors are above"]),
+    ("os.kill(os.getpid(), signal.SIGKILL)",
+     ["1 page-rendering worker(s) failed: process ",
+      "was killed by SIGKILL (out of memory?)"]),
+], ids=["exception", "killed"])
+def test_a_failing_worker_fails_the_build_and_leaves_no_process_behind(
+        tmp_path: Path, failure: str, reported: list[str]) -> None:
     project = project_with_jobs(tmp_path, 2)
     doomed = f"papers/{last_paper(project).stem}.md"
 
-    code, output = run_build(project, BREAK_ONE_PAGE.format(doomed=doomed))
+    code, output = run_build(project, FAIL_ON_ONE_PAGE.format(doomed=doomed, failure=failure))
 
     assert code == 3, output
-    assert f"Error building page '{doomed}': the renderer broke on purpose" in output
-    assert "1 page-rendering worker(s) failed: process " in output
-    assert "stopped with exit status 1; its errors are above" in output
+    for message in reported:
+        assert message.format(doomed=doomed) in output
     assert not (project / "site").exists()
     assert not list(project.glob(".site.*"))
     assert processes_mentioning(str(project)) == []
@@ -102,29 +112,6 @@ def processes_mentioning(text: str) -> list[int]:
         except OSError:
             continue
     return found
-
-
-KILL_ONE_WORKER = """
-import os, signal
-import generator.plugin as plugin
-post_page = plugin.PaperWikiPlugin.on_post_page
-def die_on_one_page(self, output, page, config):
-    if page.file.src_uri == {doomed!r} and output:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return post_page(self, output, page, config)
-plugin.PaperWikiPlugin.on_post_page = die_on_one_page
-"""
-
-
-def test_a_killed_worker_is_reported_by_its_signal(tmp_path: Path) -> None:
-    project = project_with_jobs(tmp_path, 2)
-    doomed = f"papers/{last_paper(project).stem}.md"
-
-    code, output = run_build(project, KILL_ONE_WORKER.format(doomed=doomed))
-
-    assert code == 3, output
-    assert "was killed by SIGKILL (out of memory?)" in output
-    assert not (project / "site").exists()
 
 
 def test_shares_are_contiguous_and_the_main_process_takes_less_for_its_other_pages(
