@@ -34,8 +34,9 @@ def _fail_with_problems(error: ContentError) -> None:
 
 
 def _prepare_mkdocs(verbose: bool) -> None:
-    """Show MkDocs' warnings (strict mode fails on them, so they must be seen) and hide the
-    end-of-life banners Material prints, which say nothing about this wiki."""
+    """Show MkDocs' warnings (strict mode fails on them, so they must be seen) and PaperWiki's
+    progress, and hide the end-of-life banners Material prints, which say nothing about this
+    wiki."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     handler = logging.StreamHandler()
@@ -43,6 +44,7 @@ def _prepare_mkdocs(verbose: bool) -> None:
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.handlers[:] = [handler]
     mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("mkdocs.plugins.paperwiki").setLevel(logging.INFO)
 
 
 verbose_option = click.option("--verbose", "-v", is_flag=True,

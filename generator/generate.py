@@ -41,8 +41,10 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     the cores (for one-off builds: a long-running process gains more from its caches, which
     work done in a forked child does not fill)."""
     clock = _Clock()
+    progress(f"reading {paths.root.name}/ …")
     content = load_content(paths)
     clock.lap("load")
+    progress(f"{len(content.papers)} papers: matching topics, finding related papers …")
     site = build_site(content, parallel)
     clock.lap("enrich")
     files = render_site(site, site_url or "", parallel)
@@ -51,7 +53,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     files.update(_data_files(site, site_url))
     files.update(extra_files or {})
     clock.lap("render")
-    progress(f"{len(site.papers)} papers, {len(site.topics)} topics, {len(files)} pages")
+    progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
+             f"writing {len(files)} pages …")
     written = tuple(sorted(rel for rel, text in files.items()
                            if write_atomically(docs_dir / rel, text)))
     removed = _remove_stale(docs_dir, set(files))

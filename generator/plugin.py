@@ -75,7 +75,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
                               site_url=_site_url(config), extra_files=extra,
-                              parallel=not self.serving and self.config.jobs != 1)
+                              parallel=not self.serving and self.config.jobs != 1,
+                              progress=lambda message: log.info("PaperWiki: %s", message))
         except ContentError as error:
             raise ContentProblems("the content has problems:\n" + str(error)) from None
         config.nav = navigation(report.site, Path(config.docs_dir))
@@ -99,6 +100,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             log.log(logging.DEBUG if self.serving else logging.INFO,
                     "PaperWiki: rendering pages in one process: %s", why_not)
             return files
+        log.info("PaperWiki: rendering %d pages in %d processes …",
+                 len(files.documentation_pages()), processes)
         self.shards = PageShards.fork(files, processes, papers)
         return files
 
@@ -120,6 +123,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.incremental:
             self.incremental.merge_search_index(config)
         if self.config.search == "pagefind":
+            log.info("PaperWiki: indexing the pages for search with Pagefind …")
             index_with_pagefind(Path(config.site_dir))
 
     def on_build_error(self, error: Exception) -> None:
