@@ -2,9 +2,9 @@
 
 Forked children see the parent's memory as it is, so nothing but the results travels (pickled
 through a pipe), and no task has to be importable or picklable. That is also why it is only
-done where it is safe: on platforms with fork(), and when no other thread runs (a thread
-holding a lock at the fork would leave the child stuck on it). Anywhere else the same tasks
-run one after another, with the same results.
+done where it is safe: on Linux (macOS system libraries are not fork-safe, Windows has no
+fork), and when no other thread runs (a thread holding a lock at the fork would leave the
+child stuck on it). Anywhere else the same tasks run one after another, with the same results.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import itertools
 import os
 import pickle
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -27,8 +28,8 @@ def usable_cores() -> int:
 
 def fork_is_safe() -> tuple[bool, str]:
     """Whether this process may fork now, and why not."""
-    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
-        return False, "this platform cannot fork"
+    if not sys.platform.startswith("linux"):
+        return False, "forking is only safe on Linux"
     if threading.active_count() > 1:
         return False, "other threads are running"
     return True, ""

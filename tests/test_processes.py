@@ -10,6 +10,8 @@ import pytest
 
 from generator.processes import run_tasks, split
 
+forks = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+
 
 def run_python(code: str) -> str:
     """Run ``code`` in a fresh interpreter: this test process runs threads, so it never forks."""
@@ -19,6 +21,7 @@ def run_python(code: str) -> str:
     return result.stdout
 
 
+@forks
 def test_forked_tasks_return_their_results_in_order_from_other_processes() -> None:
     output = run_python("""
         import os
@@ -30,6 +33,7 @@ def test_forked_tasks_return_their_results_in_order_from_other_processes() -> No
     assert output.strip() == "[(0, False), (1, True), (4, True), (9, True)]"
 
 
+@forks
 def test_a_content_error_in_a_forked_task_reaches_the_caller_whole() -> None:
     output = run_python("""
         from generator.errors import ContentError, Problem
@@ -44,6 +48,7 @@ def test_a_content_error_in_a_forked_task_reaches_the_caller_whole() -> None:
     assert output.strip() == "content/papers/x.yaml:3: what — fix"
 
 
+@forks
 def test_an_unpicklable_error_arrives_as_its_traceback() -> None:
     output = run_python("""
         from generator.processes import run_tasks
