@@ -57,7 +57,15 @@ def run_tasks(tasks: Sequence[Callable[[], T]], parallel: bool = True) -> list[T
         for pid, reader in children:
             stop(pid, reader)
         raise
-    return [first, *(_result(pid, reader) for pid, reader in children)]
+    results, error = [first], None
+    for pid, reader in children:  # every child is reaped, even after one failed
+        try:
+            results.append(_result(pid, reader))
+        except BaseException as failure:  # noqa: BLE001 - raised below, after the others
+            error = error or failure
+    if error is not None:
+        raise error
+    return results
 
 
 def _start(task: Callable[[], Any]) -> tuple[int, int]:

@@ -36,16 +36,22 @@ def test_forked_tasks_return_their_results_in_order_from_other_processes() -> No
 @forks
 def test_a_content_error_in_a_forked_task_reaches_the_caller_whole() -> None:
     output = run_python("""
+        import os
         from generator.errors import ContentError, Problem
         from generator.processes import run_tasks
         def fails():
             raise ContentError([Problem("content/papers/x.yaml", 3, "what", "fix")])
-        try:
-            run_tasks([lambda: 1, fails])
+        try:  # the last result is more than a pipe holds: it must still be read, not left
+            run_tasks([lambda: 1, fails, lambda: "x" * 10_000_000])
         except ContentError as error:
             print(str(error.problems[0]))
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            print("a child is left")
+        except ChildProcessError:
+            print("every child reaped")
     """)
-    assert output.strip() == "content/papers/x.yaml:3: what — fix"
+    assert output.splitlines() == ["content/papers/x.yaml:3: what — fix", "every child reaped"]
 
 
 @forks
