@@ -16,6 +16,7 @@ from .citations import render_bibliography
 from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
+from .processes import run_tasks
 from .render import render_site
 from .stats import render_stats
 from .store import ContentPaths, load_content, write_atomically
@@ -42,16 +43,15 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     work done in a forked child does not fill)."""
     clock = _Clock()
     progress(f"reading {paths.root.name}/ …")
-    content = load_content(paths)
+    content = load_content(paths, parallel)
     clock.lap("load")
     progress(f"{len(content.papers)} papers: matching topics, finding related papers …")
     site = build_site(content, parallel)
     clock.lap("enrich")
-    files = render_site(site, site_url or "", parallel)
-    files.update(render_stats(site))
-    files.update(_static_pages(paths))
-    files.update(_data_files(site, site_url))
-    files.update(extra_files or {})
+    pages, data = run_tasks([lambda: render_site(site, site_url or "", parallel),
+                             lambda: {**render_stats(site), **_data_files(site, site_url)}],
+                            parallel)
+    files = {**pages, **data, **_static_pages(paths), **(extra_files or {})}
     clock.lap("render")
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"writing {len(files)} pages …")

@@ -35,9 +35,13 @@ def fork_is_safe() -> tuple[bool, str]:
     return True, ""
 
 
-def split(items: Sequence[T], parallel: bool, minimum: int = 500) -> list[Sequence[T]]:
+MIN_ITEMS_PER_PROCESS = 500  # forking costs more than a shorter run saves
+
+
+def split(items: Sequence[T], parallel: bool, minimum: int | None = None) -> list[Sequence[T]]:
     """Contiguous runs of ``items``, as equal as can be: one per core when ``parallel``, but
-    none shorter than ``minimum`` (forking costs more than a short run saves)."""
+    none shorter than ``minimum`` (default MIN_ITEMS_PER_PROCESS)."""
+    minimum = minimum or MIN_ITEMS_PER_PROCESS
     parts = max(1, min(usable_cores(), len(items) // minimum)) if parallel else 1
     size, extra = divmod(len(items), parts)
     bounds = [index * size + min(index, extra) for index in range(parts + 1)]

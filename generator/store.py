@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from .errors import ContentError, Problem
+from .processes import run_tasks, split
 from .records import (
     Content, ListingInfo, Paper, Settings, Topic, date_problem, listing_from_mapping,
     paper_from_mapping, schema_problems, settings_from_mapping, topic_from_mapping,
@@ -65,17 +67,28 @@ class ContentPaths:
             return path.as_posix()
 
 
-def load_content(paths: ContentPaths) -> Content:
-    """Read and validate every content file; raise one ContentError listing all problems."""
+def load_content(paths: ContentPaths, parallel: bool = False) -> Content:
+    """Read and validate every content file; raise one ContentError listing all problems.
+
+    With ``parallel``, paper files are read on every core."""
     problems: list[Problem] = []
     settings = collect(problems, lambda: load_settings(paths)) or Settings()
     topics = collect(problems, lambda: _load_topics(paths)) or ()
     listings = tuple(_each(problems, sorted(paths.listings.glob("*.yaml")),
                            lambda path: load_listing(paths, path)))
-    papers = tuple(_each(problems, paper_files(paths), lambda path: load_paper(paths, path)))
+    papers: list[Paper] = []
+    for loaded, found in run_tasks([partial(_load_papers, paths, run)
+                                    for run in split(paper_files(paths), parallel)], parallel):
+        papers += loaded
+        problems += found
     if problems:
         raise ContentError(problems)
-    return Content(papers=papers, topics=topics, listings=listings, settings=settings)
+    return Content(papers=tuple(papers), topics=topics, listings=listings, settings=settings)
+
+
+def _load_papers(paths: ContentPaths, files: Sequence[Path]) -> tuple[list[Paper], list[Problem]]:
+    problems: list[Problem] = []
+    return _each(problems, files, lambda path: load_paper(paths, path)), problems
 
 
 def collect(problems: list[Problem], load: Callable[[], T]) -> T | None:
@@ -86,7 +99,7 @@ def collect(problems: list[Problem], load: Callable[[], T]) -> T | None:
         return None
 
 
-def _each(problems: list[Problem], files: list[Path], load: Callable[[Path], T]) -> list[T]:
+def _each(problems: list[Problem], files: Sequence[Path], load: Callable[[Path], T]) -> list[T]:
     loaded = (collect(problems, lambda path=path: load(path)) for path in files)
     return [item for item in loaded if item is not None]
 

@@ -54,3 +54,9 @@ def build_project(project: Path) -> Path:
     code, output = run_build(project)
     assert code == 0, output
     return project / "site"
+
+
+def tree_files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its relative path, with its bytes: for comparing trees."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -9,7 +9,7 @@ import pytest
 from mkdocs.structure.files import File
 
 from generator.parallel import PAGE_OVERHEAD_BYTES, split_pages
-from tests.project import copy_project, run_build
+from tests.project import copy_project, run_build, tree_files
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="pages render in parallel only on Linux")
@@ -30,11 +30,6 @@ def last_paper(project: Path) -> Path:
     return max((project / "content" / "papers").glob("*.yaml"))
 
 
-def site_files(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): path.read_bytes()
-            for path in sorted(site.rglob("*")) if path.is_file()}
-
-
 def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path) -> None:
     epoch = {"SOURCE_DATE_EPOCH": "1767225600"}  # the sitemap's gzip header
     serial = project_with_jobs(tmp_path / "serial", 1)
@@ -47,7 +42,7 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path) -> N
     assert "pages rendered in 3 processes" in parallel_log
     assert "pages rendered in" not in serial_log
     assert "Page skipped" not in parallel_log
-    one, other = site_files(serial / "site"), site_files(parallel / "site")
+    one, other = tree_files(serial / "site"), tree_files(parallel / "site")
     assert len(one) > 300
     assert sorted(one) == sorted(other)
     assert [name for name in one if one[name] != other[name]] == []

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
 
+from pathlib import Path
+
 import pytest
 
 from generator.processes import run_tasks, split
+from tests.project import REPO, copy_project, tree_files
 
 forks = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
 
@@ -85,3 +89,35 @@ def test_split_keeps_every_item_once_in_order(count: int) -> None:
     assert [item for run in runs for item in run] == items
     assert all(len(run) >= 500 for run in runs) or len(runs) == 1
     assert split(items, parallel=False) == [items]
+
+
+@forks
+def test_a_parallel_generation_writes_the_same_files_and_finds_the_same_problems(
+        tmp_path: Path) -> None:
+    """Runs of 50 files, so the shipped wiki's 277 papers are read and rendered in parts."""
+    broken = copy_project(tmp_path / "broken")
+    papers = sorted((broken / "content" / "papers").glob("*.yaml"))
+    for paper in (papers[0], papers[-1]):  # the first run and the last
+        paper.write_text(re.sub(r"(?m)^upvotes: .*$", "upvotes: many", paper.read_text("utf-8")))
+    output = run_python(f"""
+        import generator.processes
+        from pathlib import Path
+        from generator.errors import ContentError
+        from generator.generate import generate
+        from generator.store import ContentPaths
+        generator.processes.MIN_ITEMS_PER_PROCESS = 50
+        for parallel in (False, True):
+            generate(ContentPaths(Path({str(REPO / "content")!r})),
+                     Path({str(tmp_path)!r}) / f"docs-{{parallel}}", "https://example.org/",
+                     parallel=parallel)
+            try:
+                generate(ContentPaths(Path({str(broken / "content")!r})),
+                         Path({str(tmp_path)!r}) / "unused", parallel=parallel)
+            except ContentError as error:
+                print(len(error.problems), *error.problems, sep="\\n")
+    """)
+    serial, parallel = tree_files(tmp_path / "docs-False"), tree_files(tmp_path / "docs-True")
+    assert len(serial) > 300 and serial == parallel
+    problems = output.splitlines()
+    half = len(problems) // 2
+    assert problems[0] == "2" and problems[:half] == problems[half:]
