@@ -91,12 +91,13 @@ def _remove_stale(docs_dir: Path, keep: set[str]) -> tuple[str, ...]:
         prefix = "" if relative == "." else relative + "/"
         folders.append(folder)
         stale += [prefix + name for name in names if prefix + name not in keep]
-    for path in sorted(stale):
+    stale.sort()
+    for path in stale:
         (docs_dir / path).unlink()
     for folder in sorted(folders, reverse=True):
         if folder != str(docs_dir) and not os.listdir(folder):
             os.rmdir(folder)
-    return tuple(sorted(stale))
+    return tuple(stale)
 
 
 class _Clock:

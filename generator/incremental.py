@@ -23,7 +23,7 @@ from typing import Any
 from mkdocs.structure.files import File
 from mkdocs.utils import clean_directory
 
-from .parallel import page_positions, search_plugin
+from .parallel import in_page_order, page_of, page_positions, search_plugin
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -66,15 +66,10 @@ class IncrementalBuilds:
         if search is None or previous is None:
             return
         kept = [entry for entry in previous.entries
-                if (page := _page_of(entry)) in self.positions and page not in self.rebuilt]
-        search.search_index.entries = sorted(
-            kept + search.search_index.entries,
-            key=lambda entry: self.positions.get(_page_of(entry), len(self.positions)))
+                if (page := page_of(entry)) in self.positions and page not in self.rebuilt]
+        search.search_index.entries = in_page_order(kept + search.search_index.entries,
+                                                    self.positions)
         search.search_index_prev = None
-
-
-def _page_of(entry: dict[str, Any]) -> str:
-    return entry["location"].split("#")[0]
 
 
 def _fingerprint(config: Any) -> str:

@@ -9,8 +9,8 @@ and readers never leave for a mirror.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .records import Link

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import signal
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .processes import fork_is_safe, stop, usable_cores
+from .processes import fork_is_safe, fork_with_pipe, receive, send_and_exit, stop, usable_cores
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -82,32 +82,28 @@ class PageShards:
     def fork(cls, files: Files, processes: int, shardable: list[File]) -> PageShards:
         """Fork ``processes - 1`` workers, each owning a contiguous run of ``shardable``; the
         main process keeps the first run and every page that is not shardable."""
-        shares = split_pages(shardable, processes, _main_extra_cost(files, shardable))
+        pages = files.documentation_pages()
+        shares = split_pages(shardable, processes, _main_extra_cost(pages, shardable))
         shards = cls(page_order=page_positions(files))
         for index in range(1, processes):
-            reader, writer = os.pipe()
-            pid = os.fork()
+            pid, pipe = fork_with_pipe()
             if pid == 0:
-                os.close(reader)
                 for worker in shards.workers:
                     os.close(worker.reader)
                 owned = {file.src_uri for file in shares[index]}
-                every = {file.src_uri for file in files.documentation_pages()}
-                worker = cls(foreign=frozenset(every - owned), is_worker=True, _writer=writer)
-                return worker._start(files)
-            os.close(writer)
-            shards.workers.append(_Worker(pid, reader))
+                foreign = frozenset(file.src_uri for file in pages) - owned
+                return cls(foreign=foreign, is_worker=True, _writer=pipe)._start(pages)
+            shards.workers.append(_Worker(pid, pipe))
         shards.foreign = frozenset(file.src_uri for share in shares[1:] for file in share)
-        return shards._start(files)
+        return shards._start(pages)
 
-    def _start(self, files: Files) -> PageShards:
-        for file in files.documentation_pages():
+    def _start(self, pages: Sequence[File]) -> PageShards:
+        for file in pages:
             if file.src_uri in self.foreign:
                 file.content_string = ""
         self._log_filter = _SkippedPageFilter(self.foreign)
         logging.getLogger("mkdocs.commands.build").addFilter(self._log_filter)
         if self.is_worker:
-            signal.signal(signal.SIGINT, lambda *_: os._exit(130))
             self._collect_logs()
         return self
 
@@ -143,11 +139,7 @@ class PageShards:
         index = _search_index(config)
         payload = {"records": self.records, "failed": failed,
                    "search": index.entries if index is not None else []}
-        try:
-            with os.fdopen(self._writer, "wb") as pipe:  # type: ignore[arg-type]
-                pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(1 if failed else 0)
+        send_and_exit(self._writer, payload, status=1 if failed else 0)  # type: ignore[arg-type]
 
     def join(self, config: Any) -> None:
         """Wait for every worker, replay its log, merge its search entries; fail if one failed."""
@@ -157,12 +149,13 @@ class PageShards:
         entries: list[dict[str, Any]] = []
         failures: list[str] = []
         for worker in self.workers:
-            payload = _receive(worker)
+            payload, status = receive(worker.pid, worker.reader)
+            payload = payload or {}
             for record in payload.get("records", []):
                 logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
             entries += payload.get("search", [])
-            if payload.get("failed") or payload["status"] != 0:
-                failures.append(_failure(worker.pid, payload["status"]))
+            if payload.get("failed") or status != 0:
+                failures.append(_failure(worker.pid, status))
         self.workers = []
         self._stop_filtering()
         if failures:
@@ -170,7 +163,7 @@ class PageShards:
                               f"{'; '.join(failures)}")
         index = _search_index(config)
         if index is not None and entries:
-            index.entries = sorted(index.entries + entries, key=self._page_position)
+            index.entries = in_page_order(index.entries + entries, self.page_order)
         log.info("PaperWiki: pages rendered in %d processes; the main one then waited %.1f s "
                  "for the others", processes, time.perf_counter() - started)
 
@@ -186,21 +179,6 @@ class PageShards:
             logging.getLogger("mkdocs.commands.build").removeFilter(self._log_filter)
             self._log_filter = None
 
-    def _page_position(self, entry: dict[str, Any]) -> int:
-        return self.page_order.get(entry["location"].split("#")[0], len(self.page_order))
-
-
-def _receive(worker: _Worker) -> dict[str, Any]:
-    with os.fdopen(worker.reader, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(worker.pid, 0)
-    try:
-        payload = pickle.loads(data) if data else {}
-    except (pickle.UnpicklingError, EOFError):
-        payload = {}
-    payload["status"] = os.waitstatus_to_exitcode(status)
-    return payload
-
 
 def _failure(pid: int, status: int) -> str:
     if status < 0:  # killed by a signal; SIGKILL is usually the kernel running out of memory
@@ -214,6 +192,18 @@ def page_positions(files: Files) -> dict[str, int]:
     """Each page's place in build order, by the address search entries use (home is "")."""
     return {("" if file.url in (".", "./") else file.url): index
             for index, file in enumerate(files.documentation_pages())}
+
+
+def page_of(entry: dict[str, Any]) -> str:
+    """The address of the page a search entry belongs to (entries of sections add "#…")."""
+    return entry["location"].split("#")[0]
+
+
+def in_page_order(entries: list[dict[str, Any]], positions: dict[str, int],
+                  ) -> list[dict[str, Any]]:
+    """Search entries sorted by their page's place in build order, each page's in the order
+    they came: the index a serial build writes."""
+    return sorted(entries, key=lambda entry: positions.get(page_of(entry), len(positions)))
 
 
 def search_plugin(config: Any) -> Any:
@@ -237,10 +227,10 @@ def _cost(file: File) -> int:
         return PAGE_OVERHEAD_BYTES
 
 
-def _main_extra_cost(files: Files, shardable: list[File]) -> int:
+def _main_extra_cost(pages: Sequence[File], shardable: list[File]) -> int:
     """The pages only the main process renders, which its share of shardable pages offsets."""
     kept = {file.src_uri for file in shardable}
-    return sum(_cost(file) for file in files.documentation_pages() if file.src_uri not in kept)
+    return sum(_cost(file) for file in pages if file.src_uri not in kept)
 
 
 def split_pages(pages: list[File], processes: int, main_extra: int) -> list[list[File]]:

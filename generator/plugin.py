@@ -89,7 +89,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.shards = PageShards()
         if self.incremental:
             self.incremental.note_files(files)
-        papers = [file for file in files.documentation_pages() if _is_paper_page(file.src_uri)]
+        pages = files.documentation_pages()
+        papers = [file for file in pages if _is_paper_page(file.src_uri)]
         processes = process_count(self.config.jobs, len(papers))
         if processes < 2:
             return files
@@ -100,8 +101,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             log.log(logging.DEBUG if self.serving else logging.INFO,
                     "PaperWiki: rendering pages in one process: %s", why_not)
             return files
-        log.info("PaperWiki: rendering %d pages in %d processes …",
-                 len(files.documentation_pages()), processes)
+        log.info("PaperWiki: rendering %d pages in %d processes …", len(pages), processes)
         self.shards = PageShards.fork(files, processes, papers)
         return files
 

@@ -17,7 +17,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -73,6 +73,19 @@ def run_tasks(tasks: Sequence[Callable[[], T]], parallel: bool = True) -> list[T
 
 
 def _start(task: Callable[[], Any]) -> tuple[int, int]:
+    pid, pipe = fork_with_pipe()
+    if pid:
+        return pid, pipe
+    try:
+        outcome: tuple[str, Any] = ("ok", task())
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+        send_and_exit(pipe, ("error", _portable(error)), status=1)
+    send_and_exit(pipe, outcome, status=0)
+
+
+def fork_with_pipe() -> tuple[int, int]:
+    """fork() with a pipe from the child to the parent: ``(0, write end)`` in the child,
+    ``(child pid, read end)`` in the parent. Ctrl-C ends a child at once; the parent handles it."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid:
@@ -80,16 +93,30 @@ def _start(task: Callable[[], Any]) -> tuple[int, int]:
         return pid, reader
     os.close(reader)
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
-    status = 0
-    try:
-        outcome: tuple[str, Any] = ("ok", task())
-    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-        status, outcome = 1, ("error", _portable(error))
+    return 0, writer
+
+
+def send_and_exit(writer: int, payload: Any, status: int) -> NoReturn:
+    """A child's last act: its result to the parent, then exit without running anything else
+    (no atexit handlers, no unwinding into the caller's code)."""
     try:
         with os.fdopen(writer, "wb") as pipe:
-            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         os._exit(status)
+
+
+def receive(pid: int, reader: int) -> tuple[Any, int]:
+    """What a child sent (None if nothing readable) and its exit status (negative: the signal
+    that killed it), once it has ended."""
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        payload = pickle.loads(data) if data else None
+    except (pickle.UnpicklingError, EOFError):
+        payload = None
+    return payload, os.waitstatus_to_exitcode(status)
 
 
 def _portable(error: BaseException) -> BaseException:
@@ -102,13 +129,10 @@ def _portable(error: BaseException) -> BaseException:
 
 
 def _result(pid: int, reader: int) -> Any:
-    with os.fdopen(reader, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError(f"a worker process ended without a result "
-                           f"(exit status {os.waitstatus_to_exitcode(status)})")
-    kind, value = pickle.loads(data)
+    outcome, status = receive(pid, reader)
+    if outcome is None:
+        raise RuntimeError(f"a worker process ended without a result (exit status {status})")
+    kind, value = outcome
     if kind == "error":
         raise value
     return value

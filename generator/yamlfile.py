@@ -16,7 +16,6 @@ import yaml
 from .errors import ContentError, Problem
 
 
-
 class LineDict(dict):
     """A mapping that knows the line (1-based) where each key was written, and its own."""
 
