@@ -17,7 +17,7 @@ from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
 from .processes import run_tasks
-from .render import render_site
+from .render import render_tasks
 from .stats import render_stats
 from .store import ContentPaths, load_content, write_atomically
 
@@ -48,10 +48,12 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     progress(f"{len(content.papers)} papers: matching topics, finding related papers …")
     site = build_site(content, parallel)
     clock.lap("enrich")
-    pages, data = run_tasks([lambda: render_site(site, site_url or "", parallel),
-                             lambda: {**render_stats(site), **_data_files(site, site_url)}],
-                            parallel)
-    files = {**pages, **data, **_static_pages(paths), **(extra_files or {})}
+    files: dict[str, str] = {}
+    for rendered in run_tasks([*render_tasks(site, site_url or "", parallel),
+                               lambda: {**render_stats(site), **_data_files(site, site_url)}],
+                              parallel):
+        files.update(rendered)
+    files.update({**_static_pages(paths), **(extra_files or {})})
     clock.lap("render")
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"writing {len(files)} pages …")

@@ -70,10 +70,11 @@ NEIGHBOURS = 5
 def build_site(content: Content, parallel: bool = False) -> Site:
     """Validate cross-references, apply curation, and enrich; raise ContentError on problems.
 
-    With ``parallel``, related papers are computed on another core while topics are matched."""
+    With ``parallel``, related papers are computed on every core while topics are matched."""
     papers, rules = _select(content)
     related, assigned = run_tasks([
-        lambda: related_papers([_document(p) for p in papers], content.settings.related_count),
+        lambda: related_papers([_document(p) for p in papers], content.settings.related_count,
+                               parallel),
         lambda: _assign(papers, rules, content)], parallel)
     entries = {p.id: PaperEntry(p, assigned[p.id], _links(p), related[p.id])
                for p in sorted(papers, key=_newest_first)}

@@ -20,6 +20,7 @@ _MARKUP = set("\\`*_{}[]<>&#|~^=$!")
 _BLOCK_STARTERS = set("-+>0123456789")
 
 
+@lru_cache(maxsize=65_536)  # every paper's title and shared terms appear on many pages
 def markdown_text(text: str) -> str:
     """Inline Markdown that shows ``text`` literally, with its ``$…$`` math left to render."""
     pieces = []

@@ -27,7 +27,7 @@ class Matcher:
     hints: tuple[str, ...] | None  # None: no word is certain, always search
 
     def search(self, text: str, lowered: str) -> bool:
-        if self.hints is not None and not any(hint in lowered for hint in self.hints):
+        if self.hints is not None and not any(map(lowered.__contains__, self.hints)):
             return False
         return self.pattern.search(text) is not None
 
@@ -64,27 +64,92 @@ def _union(patterns: tuple[str, ...]) -> Matcher | None:
     # made topic assignment the slowest step of a large build.
     union = re.compile("|".join(rf"\b(?:{pattern})\b" for pattern in patterns),
                        re.IGNORECASE | re.ASCII)
-    hints = [required_literal(pattern) for pattern in patterns]
-    return Matcher(union, None if None in hints else tuple(hints))
+    hints: list[str] = []
+    for pattern in patterns:
+        literals = required_literals(pattern)
+        if literals is None:
+            return Matcher(union, None)
+        hints += literals
+    return Matcher(union, tuple(dict.fromkeys(hints)))
 
 
+MIN_HINT = 2
 _META = set("\\.^$*+?{}[]|()")
+_REPEAT = re.compile(r"\{\d*(?:,\d*)?\}")
 
 
-def required_literal(pattern: str) -> str | None:
-    """The lowercase text at the start of ``pattern`` that every match contains, when it is
-    plain enough to see (at least three characters before any regular-expression syntax)."""
-    if "|" in pattern:
-        return None
-    literal: list[str] = []
-    for char in pattern:
-        if char in _META:
-            if char in "?*{" and literal:
-                literal.pop()  # the character before is optional
-            break
-        literal.append(char)
-    text = "".join(literal).lower()
-    return text if len(text) >= 3 else None
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Lowercase texts one of which every match of ``pattern`` contains: the longest plain run
+    of each top-level alternative (``None`` when an alternative has no run of two characters).
+
+    Only text outside groups and character classes counts, so ``(parameter|memory) efficient
+    pre-?training`` gives ``" efficient pre"``: a character before ``?``, ``*`` or ``{`` may be
+    absent, and one before ``+`` may repeat, so each ends a run."""
+    literals = []
+    for branch in _top_level(pattern, "|"):
+        runs = _literal_runs(branch)
+        longest = max(runs, key=len, default="")
+        if len(longest) < MIN_HINT:
+            return None
+        literals.append(longest.lower())
+    return tuple(literals)
+
+
+def _literal_runs(branch: str) -> list[str]:
+    runs, run = [], []
+    for item in _top_level(branch, None):
+        if item[0] in "?*+" or (item[0] == "{" and len(item) > 1):
+            if item[0] != "+" and run:
+                run.pop()
+            runs.append("".join(run))
+            run = []
+        elif len(item) == 1 and item not in _META:
+            run.append(item)
+        elif len(item) == 2 and item[0] == "\\" and not item[1].isalnum():
+            run.append(item[1])  # an escaped punctuation character is itself
+        else:  # a group, a class, an anchor, ``.`` or an escape such as \b or \d
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    return runs
+
+
+def _top_level(pattern: str, separator: str | None) -> list[str]:
+    """``pattern`` cut into top-level items (characters, escapes, quantifiers, whole groups,
+    whole character classes) or, with a ``separator``, into the alternatives it separates."""
+    items, depth, start, index = [], 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        index += 2 if char == "\\" else 1
+        if char == "[":
+            index = _class_end(pattern, index - 1)
+        elif char == "{" and (repeat := _REPEAT.match(pattern, index - 1)):
+            index = repeat.end()
+        depth += (char == "(") - (char == ")")
+        if depth:
+            continue
+        if separator is None:
+            items.append(pattern[start:index])
+            start = index
+        elif char == separator:
+            items.append(pattern[start:index - 1])
+            start = index
+    if separator is not None:
+        items.append(pattern[start:])
+    return items
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index after the ``]`` closing the class opened at ``start`` (``[]a]`` and ``[^]a]``
+    include the first ``]``)."""
+    index = start + 1
+    if pattern[index:index + 1] == "^":
+        index += 1
+    if pattern[index:index + 1] == "]":
+        index += 1
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index + 1
 
 
 def assign_topics(papers: list[Paper], rules: list[TopicRule],

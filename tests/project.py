@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -60,3 +61,8 @@ def tree_files(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by its relative path, with its bytes: for comparing trees."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def front_matter_of(markdown: str) -> dict[str, object]:
+    """The YAML front matter of a generated page, read as MkDocs reads it."""
+    return yaml.safe_load(markdown.split("---\n", 2)[1])

@@ -10,7 +10,7 @@ import pytest
 from generator.generate import generate
 from generator.store import ContentPaths
 from tests.sitemap import primary_nav
-from tests.project import REPO, build_project, copy_project
+from tests.project import REPO, build_project, copy_project, front_matter_of
 
 MLP = "scaling-mlps-a-tale-of-inductive-bias"
 BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
@@ -87,7 +87,8 @@ def test_duplicate_records_merge_into_one_page(content: Path, tmp_path: Path) ->
         "title: 'Scaling MLP: A Tale of Inductive Bias'\nabstract: A typo'd copy.\n"
         f"listings: [knowledge-distillation]\nsame_as: {MLP}\n", "utf-8")
     files = generated(content, tmp_path)
-    assert f"redirect: papers/{MLP}/" in files["papers/scaling-mlp-a-tale-of-inductive-bias.md"]
+    moved = front_matter_of(files["papers/scaling-mlp-a-tale-of-inductive-bias.md"])
+    assert moved["redirect"] == f"papers/{MLP}/" and moved["template"] == "redirect.html"
     kept = files[f"papers/{MLP}.md"]
     assert "../listings/knowledge-distillation.md" in kept and "../listings/pretraining.md" in kept
     assert f"../papers/{MLP}.md" in files["listings/knowledge-distillation.md"]

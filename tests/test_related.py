@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from generator.model import Site
-from generator.related import Document, related_papers
+from generator.related import Document, _similarities, related_papers
 
 STABILITY_GAP = "efficient-continual-pre-training-by-mitigating-the-stability-gap"
 REWARM = "continual-pre-training-of-large-language-models-how-to-re-warm-your-model"
@@ -69,3 +71,19 @@ def test_pinned_first_banned_never() -> None:
             Document("c", "alpha beta gamma"), Document("z", "unrelated words entirely"),
             Document("y", "unrelated words"), *FILLER]
     assert [r.paper_id for r in related_papers(docs, 2)["a"]] == ["z", "c"]
+
+
+def test_dense_and_sparse_products_agree(site_model: Site) -> None:
+    """Common terms go to a dense product and rare ones to a sparse one; where the line is
+    drawn must not change any score (to the six decimals ties are decided on)."""
+    texts = [f"{e.paper.title}\n{e.paper.abstract}" for e in site_model.papers.values()]
+    matrix = TfidfVectorizer(sublinear_tf=True, min_df=2).fit_transform(texts).tocsr()
+    rows = range(len(texts))
+    all_dense = dict(_similarities(matrix, rows, dense_from_df=1))
+    all_sparse = dict(_similarities(matrix, rows, dense_from_df=len(texts) + 1))
+    split = dict(_similarities(matrix, rows, dense_from_df=8))
+    assert len(all_dense) == len(texts)
+    for row, scores in all_dense.items():
+        assert np.count_nonzero(scores) > 1  # the paper itself, and at least one other
+        assert np.array_equal(np.round(scores, 6), np.round(all_sparse[row], 6)), row
+        assert np.array_equal(np.round(scores, 6), np.round(split[row], 6)), row

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.hostile import hostile_project
 from tests.project import build_project
@@ -110,3 +111,23 @@ def test_math_still_renders_next_to_hostile_text(hostile_site: Path) -> None:
     html = (hostile_site / "papers" / "hostile" / "index.html").read_text("utf-8")
     assert '<span class="arithmatex">\\(a&lt;b\\)</span>' in html
     assert '<span class="arithmatex">\\(x^2\\)</span>' in html
+
+
+FRONT_MATTER_VALUES = [
+    "null", "true", "2024-01-01", "0x1F", "- a list?", "# not a comment", "key: value",
+    "'single' and \"double\" quotes", "back\\slash", "@context", "&anchor *alias !tag",
+    "line\nbreak", "tab\there", "ne\x85xt", "line\u2028separator", "para\u2029graph",
+    "del\x7f", "c1\x9b", "bom\ufeff", "non\ufffecharacter", "emoji 🧪 and ℬ", "",
+]
+
+
+@pytest.mark.parametrize("value", FRONT_MATTER_VALUES)
+def test_front_matter_reads_back_exactly(value: str) -> None:
+    from generator.render import front_matter
+
+    fields = {"title": value, "flag": True, "count": 3,
+              "nested": {"@type": value, "list": [value, {"title": value}]}}
+    text = front_matter(**fields, absent=None)
+    assert text.startswith("---\n") and text.endswith("\n---\n")
+    assert text.count("\n") == len(fields) + 2  # one line per field, whatever the value holds
+    assert yaml.safe_load(text.split("---\n")[1]) == fields

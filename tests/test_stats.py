@@ -17,7 +17,6 @@ from datetime import date
 
 import markdown
 import pytest
-import yaml
 
 from generator.charts import Series, _wrap, line_or_column_chart, shared_papers
 from generator.listing import Organization
@@ -26,7 +25,7 @@ from generator.records import Link, Paper, Settings, Topic
 from generator.stats import (STATS_PAGE, month_span, papers_per_month, render_stats,
                              top_organisations, year_labels)
 from generator.store import ContentPaths, load_content
-from tests.project import REPO
+from tests.project import REPO, front_matter_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXTENSIONS = ["attr_list", "md_in_html", "tables"]
@@ -176,7 +175,7 @@ def test_page_survives_python_markdown(page: str) -> None:
 
 
 def test_front_matter_names_the_page_and_its_source(page: str) -> None:
-    meta = yaml.safe_load(page.split("---\n", 2)[1])
+    meta = front_matter_of(page)
     assert meta["title"] == "Statistics"
     assert meta["source"] == "content/topics.yaml"
     assert "\n# Statistics\n" in page

@@ -6,18 +6,22 @@ import pytest
 
 from generator.records import Content
 from generator.store import ContentPaths, load_content
-from generator.topics import compile_rules, required_literal
+from generator.topics import compile_rules, required_literals
 from tests.project import REPO
 
 
-@pytest.mark.parametrize(("pattern", "literal"), [
-    ("knowledge distillation", "knowledge distillation"), ("pre-?train", "pre"),
-    ("continual(ly)? pre-?train", "continual"), ("distil+", "distil"),
-    ("Scaling laws?", "scaling law"), ("(continual|continued) learning", None), ("ab", None),
-    ("x{2}yz", None), ("vision[- ]language", "vision"),
+@pytest.mark.parametrize(("pattern", "literals"), [
+    ("knowledge distillation", ("knowledge distillation",)), ("pre-?train", ("train",)),
+    ("continual(ly)? pre-?train", ("continual",)), ("distil+", ("distil",)),
+    ("Scaling laws?", ("scaling law",)), ("(continual|continued) learning", (" learning",)),
+    ("(parameter|memory) efficient pre-?training", (" efficient pre",)),
+    ("deep learning|neural net(work)?s", ("deep learning", "neural net")),
+    (r"\.net (app|framework)", (".net ",)), ("x{2,}abcd", ("abcd",)), ("x{2}yz", ("yz",)),
+    ("vision[- ]language", ("language",)), ("[(|)]abc", ("abc",)), ("(?:a|b)cde", ("cde",)),
+    (r"\bDAPT\b", ("dapt",)), ("ab", ("ab",)), ("a", None), ("abc|d", None),
 ])
-def test_required_literal(pattern: str, literal: str | None) -> None:
-    assert required_literal(pattern) == literal
+def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
+    assert required_literals(pattern) == literals
 
 
 @pytest.fixture(scope="module")
