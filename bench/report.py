@@ -139,7 +139,7 @@ SUMMARY_ROWS = (
     ("`paperwiki check`, s", lambda r: _wc(r, "check", "wall")),
     ("Enrich, s", lambda r: _wc(r, "enrich")),
     ("Render Markdown, s", lambda r: _wc(r, "render")),
-    ("Write docs/, s", lambda r: _s(_get(r, "generate", "laps", "write"))),
+    ("Render + write docs/ in `generate`, s", lambda r: _s(_get(r, "generate", "laps", "render"))),
     ("Generator cold (load→write), s", lambda r: _wc(r, "generate")),
     ("MkDocs alone, s", lambda r: _wc(r, "mkdocs", "alone", "alone_cpu")),
     ("MkDocs alone, one process, s", lambda r: _wc(r, "mkdocs-serial", "alone", "alone_cpu")),
@@ -255,7 +255,8 @@ def detail_rows(r: dict[str, Any]) -> list[Row]:
         _call_row(r, "enrich", "Enrich (`build_site`)", _stage(r, "enrich")),
         _call_row(r, "render", "Render Markdown (`render_site`)", _stage(r, "render")),
         _call_row(r, "generate", "Generator cold (`generate`, empty docs/)", _laps(r)),
-        ("Write docs/ (`generate`'s write lap)", _s(_get(r, "generate", "laps", "write")), "—",
+        ("Render + write docs/ (`generate`'s render lap, every core)",
+         _s(_get(r, "generate", "laps", "render")), "—",
          "—", f"{_get(r, 'generate', 'written') or '—'} files written"),
         _call_row(r, "mkdocs", "`mkdocs build` with the plugin, docs/ already generated",
                   _plugins(r)),
@@ -321,7 +322,8 @@ def _laps(r: dict[str, Any]) -> str:
     if not laps:
         return "—"
     text = ", ".join(f"{name} {_s(seconds)}" for name, seconds in laps.items())
-    return (f"laps: {text} (render here includes exports, BibTeX and feeds); "
+    return (f"laps: {text} (render here renders and writes the pages, exports, BibTeX and "
+            f"feeds); "
             f"{_get(r, 'generate', 'pages')} files; "
             f"process wall {_s(_get(r, 'generate', 'wall'))} s")
 

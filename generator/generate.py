@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .citations import render_bibliography
@@ -37,7 +38,9 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
              parallel: bool = False) -> GenerateReport:
     """Load, enrich, render and write; raises ContentError before writing anything.
 
-    ``extra_files`` are pages the site's configuration asks for (such as a search page),
+    Each process writes the pages it renders. So a failure while rendering (a bug, not a
+    content problem) can leave some pages new and some old, but never one half-written; the
+    site itself is only replaced by a complete build. ``extra_files`` are pages the site's configuration asks for (such as a search page),
     written alongside the generated ones. ``parallel`` spreads enrichment and rendering over
     the cores (for one-off builds: a long-running process gains more from its caches, which
     work done in a forked child does not fill)."""
@@ -48,20 +51,29 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     progress(f"{len(content.papers)} papers: matching topics, finding related papers …")
     site = build_site(content, parallel)
     clock.lap("enrich")
-    files: dict[str, str] = {}
-    for rendered in run_tasks([*render_tasks(site, site_url or "", parallel),
-                               lambda: {**render_stats(site), **_data_files(site, site_url)}],
-                              parallel):
-        files.update(rendered)
-    files.update({**_static_pages(paths), **(extra_files or {})})
-    clock.lap("render")
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
-             f"writing {len(files)} pages …")
-    written = tuple(sorted(rel for rel, text in files.items()
-                           if write_atomically(docs_dir / rel, text)))
-    removed = _remove_stale(docs_dir, set(files))
-    clock.lap("write")
-    return GenerateReport(site, len(files), written, removed, clock.laps)
+             f"rendering and writing pages …")
+    given = {**_static_pages(paths), **(extra_files or {})}
+    tasks = [*render_tasks(site, site_url or "", parallel),
+             lambda: {**render_stats(site), **_data_files(site, site_url)}]
+    outcomes = run_tasks([partial(_write, docs_dir, task, set(given)) for task in tasks], parallel)
+    outcomes.append(_write(docs_dir, lambda: given, set()))
+    clock.lap("render")
+    names = {name for made, _ in outcomes for name in made}
+    written = tuple(sorted(name for _, changed in outcomes for name in changed))
+    removed = _remove_stale(docs_dir, names)
+    clock.lap("clean")
+    return GenerateReport(site, len(names), written, removed, clock.laps)
+
+
+def _write(docs_dir: Path, render: Callable[[], dict[str, str]],
+           skip: set[str]) -> tuple[list[str], list[str]]:
+    """Render, then write what changed, in the same process: the pages never travel between
+    processes. ``skip`` names pages written from elsewhere (a hand-written page wins over a
+    generated one of the same name). Returns the names made and the names written."""
+    files = {name: text for name, text in render().items() if name not in skip}
+    return list(files), [name for name, text in files.items()
+                         if write_atomically(docs_dir / name, text)]
 
 
 def _static_pages(paths: ContentPaths) -> dict[str, str]:

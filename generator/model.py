@@ -70,13 +70,14 @@ NEIGHBOURS = 5
 def build_site(content: Content, parallel: bool = False) -> Site:
     """Validate cross-references, apply curation, and enrich; raise ContentError on problems.
 
-    With ``parallel``, related papers are computed on every core while topics are matched."""
+    With ``parallel``, related papers are computed on every core while topics are matched
+    and links found."""
     papers, rules = _select(content)
-    related, assigned = run_tasks([
+    related, (assigned, links) = run_tasks([
         lambda: related_papers([_document(p) for p in papers], content.settings.related_count,
                                parallel),
-        lambda: _assign(papers, rules, content)], parallel)
-    entries = {p.id: PaperEntry(p, assigned[p.id], _links(p), related[p.id])
+        lambda: (_assign(papers, rules, content), {p.id: _links(p) for p in papers})], parallel)
+    entries = {p.id: PaperEntry(p, assigned[p.id], links[p.id], related[p.id])
                for p in sorted(papers, key=_newest_first)}
     return Site(papers=entries, topics=_topics(content.topics, entries),
                 listings=_listings(content.listings, entries),
