@@ -2,8 +2,12 @@
 
 TF-IDF over title and abstract (scikit-learn's vectoriser: tokenisation, stop words and
 sublinear weighting we would otherwise maintain ourselves), cosine similarity computed in
-row blocks so that 10,000 papers never need an N×N Python loop or an N×N matrix. Ties are
-broken by paper id, so the output is the same on every machine.
+row blocks so that 10,000 papers never need an N×N Python loop or an N×N matrix.
+
+The best pairs are found in two passes. A fast one in float32 keeps, for each paper, every
+other paper that float32's rounding error cannot rule out of its best. An exact one in
+float64, adding in a fixed order, scores those candidates. Ties are decided on the exact
+scores rounded to six decimals, then by paper id, so the output is the same on every machine.
 """
 
 from __future__ import annotations
@@ -50,10 +54,11 @@ def related_papers(documents: Sequence[Document], count: int,
 @dataclass(frozen=True)
 class _Corpus:
     documents: tuple[Document, ...]
-    matrix: sparse.csr_matrix  # TF-IDF, one row per document
+    matrix: sparse.csr_matrix  # TF-IDF in float64, one unit-length row per document
     terms: np.ndarray  # the matrix's column names, in alphabetical order
-    index: dict[str, int]  # row of each document id
     rank_of: np.ndarray  # each row's place in id order, for ties
+    pinned: dict[int, list[int]]  # rows pinned by a document's row, in the curator's order
+    excluded: dict[int, list[int]]  # rows never ranked for a document's row (banned, pinned)
 
 
 @lru_cache(maxsize=1)
@@ -61,18 +66,14 @@ def _related_papers(documents: tuple[Document, ...], count: int,
                     parallel: bool) -> dict[str, tuple[Relation, ...]]:
     if not documents or count == 0:
         return {doc.id: () for doc in documents}
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
-                                 max_df=0.5, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b",
-                                 dtype=np.float64)
-    try:
-        matrix = vectorizer.fit_transform(doc.text for doc in documents).tocsr()
-    except ValueError:  # too few documents for any term to appear twice
+    vectors = tfidf(documents)
+    if vectors is None:
         return {doc.id: () for doc in documents}
+    matrix, terms = vectors
     order = np.argsort(np.array([doc.id for doc in documents]), kind="stable")
     rank_of = np.empty(len(documents), dtype=np.int64)
     rank_of[order] = np.arange(len(documents))
-    corpus = _Corpus(documents, matrix, vectorizer.get_feature_names_out(),
-                     {doc.id: row for row, doc in enumerate(documents)}, rank_of)
+    corpus = _Corpus(documents, matrix, terms, rank_of, *_curated(documents, count))
     runs = split(range(len(documents)), parallel)
     result: dict[str, tuple[Relation, ...]] = {}
     # One BLAS thread per process when the runs already fill the cores.
@@ -83,15 +84,91 @@ def _related_papers(documents: tuple[Document, ...], count: int,
     return result
 
 
+def tfidf(documents: Sequence[Document]) -> tuple[sparse.csr_matrix, np.ndarray] | None:
+    """Unit-length TF-IDF rows (float64) and their terms in alphabetical order; None when too
+    few documents share any term."""
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
+                                 max_df=0.5, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b",
+                                 dtype=np.float64)
+    try:
+        matrix = vectorizer.fit_transform(doc.text for doc in documents).tocsr()
+    except ValueError:  # too few documents for any term to appear twice
+        return None
+    return matrix, vectorizer.get_feature_names_out()
+
+
+def _curated(documents: tuple[Document, ...], count: int,
+             ) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """The pinned rows of each document that pins any, and the rows it never ranks."""
+    index = {doc.id: row for row, doc in enumerate(documents)}
+    pinned, excluded = {}, {}
+    for row, doc in enumerate(documents):
+        if doc.pinned or doc.banned:
+            banned = [index[b] for b in doc.banned if b in index]
+            pins = [index[p] for p in doc.pinned
+                    if p in index and index[p] != row and index[p] not in banned][:count]
+            pinned[row], excluded[row] = pins, banned + pins
+    return pinned, excluded
+
+
 def _relations(corpus: _Corpus, rows: range, count: int) -> dict[str, tuple[Relation, ...]]:
+    """The related papers of ``rows``: pinned ones, then the best exact scores."""
+    left, right = _candidates(corpus, rows, count)
+    products = corpus.matrix[left].multiply(corpus.matrix[right]).tocsr()
+    scores = np.round(np.asarray(products.sum(axis=1)).ravel(), 6)
+    bounds = np.searchsorted(left, np.arange(rows.start, rows.stop + 1)).tolist()
+    chosen = [_choose(corpus, row, right, scores, range(start, end), count)
+              for row, start, end in zip(rows, bounds, bounds[1:])]
+    terms = _shared_terms(products[[pair for pairs in chosen for pair in pairs]], corpus.terms)
     documents = corpus.documents
-    chosen = [_choose(documents[row], scores, corpus.index, corpus.rank_of, count)
-              for row, scores in _similarities(corpus.matrix, rows,
-                                               _dense_from_df(len(documents)))]
-    terms = _shared_terms(corpus.matrix, rows, chosen, corpus.terms)
-    return {documents[row].id: tuple(Relation(documents[other].id, next(terms))
-                                     for other in others)
-            for row, others in zip(rows, chosen)}
+    return {documents[row].id: tuple(Relation(documents[right[pair]].id, next(terms))
+                                     for pair in pairs)
+            for row, pairs in zip(rows, chosen)}
+
+
+def _choose(corpus: _Corpus, row: int, right: np.ndarray, scores: np.ndarray, pairs: range,
+            count: int) -> list[int]:
+    """A row's chosen pairs: its pinned ones, then the best scores (equal ones by id)."""
+    pins = corpus.pinned.get(row, [])
+    pair_of = {int(right[pair]): pair for pair in pairs}
+    ranked = sorted((pair for pair in pairs if scores[pair] > 0 and right[pair] not in pins),
+                    key=lambda pair: (-scores[pair], corpus.rank_of[right[pair]]))
+    return [pair_of[pin] for pin in pins] + ranked[:count - len(pins)]
+
+
+def _candidates(corpus: _Corpus, rows: range, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, other) pairs that float32 scores cannot rule out of a row's ``count`` best,
+    with its pinned pairs, sorted; ``count`` is also enough where a document pins some."""
+    approximate = corpus.matrix.astype(np.float32)
+    margin = _float32_margin(corpus.matrix)
+    lefts, rights = [], []
+    for start, block in _similarity_blocks(approximate, rows, _dense_from_df(len(corpus.documents))):
+        block_rows = range(start, start + len(block))
+        block[np.arange(len(block)), block_rows] = -1.0
+        for row in block_rows:
+            if row in corpus.excluded:
+                block[row - start, corpus.excluded[row]] = -1.0
+        kth = (np.partition(block, -count, axis=1)[:, -count] if count < block.shape[1]
+               else np.zeros(len(block), dtype=block.dtype))
+        found, others = np.nonzero((block > 0) & (block >= (kth - margin)[:, None]))
+        lefts.append(found + start)
+        rights.append(others)
+    pinned = [(row, pin) for row in rows for pin in corpus.pinned.get(row, ())]
+    left = np.concatenate([*lefts, np.array([row for row, _ in pinned], dtype=np.int64)])
+    right = np.concatenate([*rights, np.array([pin for _, pin in pinned], dtype=np.int64)])
+    order = np.lexsort((right, left))
+    return left[order], right[order]
+
+
+def _float32_margin(matrix: sparse.csr_matrix) -> float:
+    """How far below a row's best float32 scores a pair may be and still rank among them.
+
+    The rows have unit length and no negative weight, so a score of k products errs by at
+    most (k + 4)·ε in float32, whatever order the additions run in (the 4 covers converting
+    the weights and adding the dense and sparse parts). Two such errors apart, plus the
+    rounding to six decimals, is the most a pair's place can move."""
+    longest = int(np.diff(matrix.indptr).max(initial=0))
+    return 2 * (longest + 4) * float(np.finfo(np.float32).eps) + 1e-6
 
 
 def _dense_from_df(documents: int) -> int:
@@ -99,17 +176,16 @@ def _dense_from_df(documents: int) -> int:
 
     A term in ``df`` documents costs ``df²`` scattered additions in the sparse product and
     ``N`` in the dense one, where they run a hundred times faster: at ten thousand papers the
-    500 most common terms made most of the sparse work (measured: 4√N beats 1√N to 3√N)."""
-    return max(2, int(4 * documents ** 0.5))
+    1,000 most common terms made most of the sparse work (measured: 2√N to 3√N beat √N
+    and 4√N to 6√N)."""
+    return max(2, int(2 * documents ** 0.5))
 
 
-def _similarities(matrix: sparse.csr_matrix, rows: range,
-                  dense_from_df: int) -> Iterator[tuple[int, np.ndarray]]:
-    """Each of ``rows``' cosine similarity to every row, block by block: common terms as a dense
-    product (BLAS), rare ones as a sparse product, so neither is ever N×N in memory.
-
-    Float64 throughout: ties are decided on scores rounded to six decimals, and float32 sums
-    in a different order disagree in the seventh."""
+def _similarity_blocks(matrix: sparse.csr_matrix, rows: range,
+                       dense_from_df: int) -> Iterator[tuple[int, np.ndarray]]:
+    """``rows``' similarities to every row, a block of rows at a time, with the block's first
+    row: common terms as a dense product (BLAS), rare ones as a sparse product, so neither is
+    ever N×N in memory."""
     frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
     common = matrix[:, np.flatnonzero(frequency >= dense_from_df)].toarray()
     rare = matrix[:, np.flatnonzero(frequency < dense_from_df)].tocsr()
@@ -118,46 +194,24 @@ def _similarities(matrix: sparse.csr_matrix, rows: range,
         end = min(start + BLOCK_ROWS, rows.stop)
         block = common[start:end] @ common.T
         block += (rare[start:end] @ rare_transposed).toarray()
-        yield from enumerate(block, start)
+        yield start, block
 
 
-def _choose(doc: Document, scores: np.ndarray, index: dict[str, int], rank_of: np.ndarray,
-            count: int) -> list[int]:
-    """Pinned papers, then the best scores; equal scores (to 6 decimals) ordered by id."""
-    own = index[doc.id]
-    excluded = {own, *(index[b] for b in doc.banned if b in index)}
-    pinned = [index[p] for p in doc.pinned if p in index and index[p] not in excluded][:count]
-    excluded.update(pinned)
-    rounded = np.round(scores, 6)
-    rounded[list(excluded)] = -1.0
-    take = min(count - len(pinned), int(np.count_nonzero(rounded > 0)))
-    if take <= 0:
-        return pinned
-    threshold = np.partition(rounded, -take)[-take]
-    candidates = np.flatnonzero(rounded >= threshold)
-    ranked = sorted(candidates.tolist(), key=lambda c: (-rounded[c], rank_of[c]))
-    return pinned + ranked[:take]
+def _shared_terms(products: sparse.csr_matrix, terms: np.ndarray) -> Iterator[tuple[str, ...]]:
+    """For each row of ``products`` (the element-wise product of a pair's rows), the terms
+    contributing most to the pair's similarity, strongest first, equal ones alphabetically
+    (the vectoriser numbers terms alphabetically).
 
-
-def _shared_terms(matrix: sparse.csr_matrix, rows: range, chosen: list[list[int]],
-                  terms: np.ndarray) -> Iterator[tuple[str, ...]]:
-    """For every pair of one of ``rows`` and a paper chosen for it, in order, the terms contributing most to its similarity,
-    strongest first, equal ones alphabetically (the vectoriser numbers terms alphabetically).
-
-    One element-wise product of the pairs' rows and one sort for all pairs: pair by pair,
-    fifty thousand intersections took longer than finding the pairs."""
-    left = np.repeat(np.arange(rows.start, rows.stop), [len(others) for others in chosen])
-    right = np.fromiter((other for others in chosen for other in others), dtype=np.int64,
-                        count=len(left))
-    products = matrix[left].multiply(matrix[right]).tocsr()
+    One sort for all pairs: pair by pair, fifty thousand intersections took longer than
+    finding the pairs."""
     products.eliminate_zeros()
-    pair_of = np.repeat(np.arange(len(left)), np.diff(products.indptr))
+    pair_of = np.repeat(np.arange(products.shape[0]), np.diff(products.indptr))
     order = np.lexsort((products.indices, -products.data, pair_of))
     place = np.arange(len(order)) - products.indptr[pair_of[order]]
     kept = order[place < TERMS_PER_LINK]
     words = terms[products.indices[kept]].tolist()
-    ends = np.cumsum(np.bincount(pair_of[kept], minlength=len(left))).tolist()
+    ends = np.cumsum(np.bincount(pair_of[kept], minlength=products.shape[0])).tolist()
     start = 0
     for end in ends:
-        yield tuple(str(word) for word in words[start:end])
+        yield tuple(words[start:end])
         start = end

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from generator.model import Site
-from generator.related import Document, _similarities, related_papers
+from generator.model import Site, _document
+from generator.related import Document, _similarity_blocks, related_papers, tfidf
 
 STABILITY_GAP = "efficient-continual-pre-training-by-mitigating-the-stability-gap"
 REWARM = "continual-pre-training-of-large-language-models-how-to-re-warm-your-model"
@@ -76,14 +75,29 @@ def test_pinned_first_banned_never() -> None:
 def test_dense_and_sparse_products_agree(site_model: Site) -> None:
     """Common terms go to a dense product and rare ones to a sparse one; where the line is
     drawn must not change any score (to the six decimals ties are decided on)."""
-    texts = [f"{e.paper.title}\n{e.paper.abstract}" for e in site_model.papers.values()]
-    matrix = TfidfVectorizer(sublinear_tf=True, min_df=2).fit_transform(texts).tocsr()
-    rows = range(len(texts))
-    all_dense = dict(_similarities(matrix, rows, dense_from_df=1))
-    all_sparse = dict(_similarities(matrix, rows, dense_from_df=len(texts) + 1))
-    split = dict(_similarities(matrix, rows, dense_from_df=8))
-    assert len(all_dense) == len(texts)
-    for row, scores in all_dense.items():
-        assert np.count_nonzero(scores) > 1  # the paper itself, and at least one other
-        assert np.array_equal(np.round(scores, 6), np.round(all_sparse[row], 6)), row
-        assert np.array_equal(np.round(scores, 6), np.round(split[row], 6)), row
+    matrix, _ = tfidf([_document(e.paper) for e in site_model.papers.values()])
+    rows = range(matrix.shape[0])
+
+    def scores(dense_from_df: int) -> np.ndarray:
+        return np.round(np.vstack([block for _, block in
+                                   _similarity_blocks(matrix, rows, dense_from_df)]), 6)
+
+    all_dense = scores(1)
+    assert all_dense.shape == (len(rows), len(rows))
+    assert np.count_nonzero(all_dense) > 10 * len(rows)
+    assert np.array_equal(all_dense, scores(len(rows) + 1))
+    assert np.array_equal(all_dense, scores(8))
+
+
+def test_same_papers_as_exact_scores_of_every_pair(site_model: Site) -> None:
+    """The fast float32 pass only narrows the candidates: the result is what exact scores of
+    all pairs give, best first, equal rounded scores by id."""
+    documents = [_document(e.paper) for e in site_model.papers.values()]
+    matrix, _ = tfidf(documents)
+    exact = np.round((matrix @ matrix.T).toarray(), 6)
+    result = related_papers(documents, 5)
+    for row, doc in enumerate(documents):
+        others = [(-exact[row, col], documents[col].id) for col in range(len(documents))
+                  if col != row and exact[row, col] > 0]
+        expected = [pid for _, pid in sorted(others)[:5]]
+        assert [r.paper_id for r in result[doc.id]] == expected, doc.id
