@@ -94,7 +94,7 @@ class PaperPage:
     entry: PaperEntry
     topics: tuple[tuple[str, str], ...]  # (id, name)
     listings: tuple[tuple[str, str], ...]  # (id, title)
-    related: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, title as Markdown, terms)
+    related: tuple[tuple[str, str, str], ...]  # (id, title, shared terms), all as Markdown
     feeds: tuple[tuple[str, str], ...]  # (title, href)
     citation_key: str
     site_url: str
@@ -178,8 +178,8 @@ class _Pages:
             topics=tuple((tid, site.topics[tid].topic.name) for tid in entry.topics),
             listings=tuple((lid, site.listings[lid].listing.title)
                            for lid in entry.paper.listings if lid in site.listings),
-            related=tuple((r.paper_id, self.lines[r.paper_id].title, r.terms)
-                          for r in entry.related),
+            related=tuple((r.paper_id, self.lines[r.paper_id].title,
+                           ", ".join(map(markdown_text, r.terms))) for r in entry.related),
             feeds=self.paper_feeds, citation_key=self.citation_keys[entry.id],
             site_url=self.site_url))
 
