@@ -51,3 +51,23 @@ def test_search_finds_a_paper_by_a_word_of_its_abstract(browser, pagefind_site: 
         title = follow_search_result(page, ".pagefind-ui__result-link", MLP)
         assert title.startswith("Scaling MLPs")
         assert problems == []
+
+
+def test_header_box_searches_from_any_page(browser, pagefind_site: Path) -> None:
+    with serve_directory(pagefind_site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        problems = watch_page(page, origin=base)
+        page.goto(f"{base}topics/knowledge-distillation/")
+        assert page.locator(".md-search").count() == 0  # Material's own box is gone
+        box = page.get_by_role("search").get_by_role("searchbox")
+        box.fill("perceptron")
+        box.press("Enter")
+        page.wait_for_url("**/search/?q=perceptron")
+        title = follow_search_result(page, ".pagefind-ui__result-link", MLP)
+        assert title.startswith("Scaling MLPs")
+        assert problems == []
+
+
+def test_builtin_mode_has_no_pagefind_box(shipped_site: Path) -> None:
+    html = (shipped_site / "index.html").read_text("utf-8")
+    assert 'class="pw-header-search"' not in html and 'data-md-component="search"' in html
