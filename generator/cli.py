@@ -12,11 +12,13 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from .errors import ContentError
+from .records import ListingInfo
 from .store import ContentPaths
 
 EXIT_CONTENT, EXIT_BUILD = 1, 3
@@ -72,27 +74,52 @@ def main() -> None:
 
 @main.command("import")
 @click.argument("listings", nargs=-1)
+@click.option("--title", help="Title of a new listing: writes the YAML beside its text.")
+@click.option("--captured", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Day a new listing's page was saved (YYYY-MM-DD), with --title.")
+@click.option("--description", help="One sentence on a new listing (optional, with --title).")
 @config_option
-def import_command(listings: tuple[str, ...], config_file: Path) -> None:
+def import_command(listings: tuple[str, ...], title: str | None, captured: datetime | None,
+                   description: str | None, config_file: Path) -> None:
     """Parse listing text into the curated paper YAML, never undoing an edit.
 
     LISTINGS are listing ids (file names in content/listings/ without .txt); all listings
     are imported when none are named. Each listing needs a YAML beside it with its title
-    and capture date.
+    and capture date; for a new listing, --title and --captured write it (only once the
+    listing has parsed, like the paper files).
 
     \b
-    Example:
+    Examples:
       paperwiki import knowledge-distillation
+      paperwiki import rl-agents --title "RL agents" --captured 2025-11-20
     """
     from .importer import import_listings
 
+    paths = _content_paths(config_file)
+    new_listing = _new_listing(paths, listings, title, captured, description)
     try:
-        report = import_listings(_content_paths(config_file), listings,
+        report = import_listings(paths, listings, new_listing=new_listing,
                                  progress=lambda message: click.echo(message, err=True))
     except ContentError as error:
         _fail_with_problems(error)
     click.echo(f"{report.records} records, {report.papers} papers: {len(report.created)} new, "
                f"{len(report.updated)} updated, {report.unchanged} unchanged")
+
+
+def _new_listing(paths: ContentPaths, listings: tuple[str, ...], title: str | None,
+                 captured: datetime | None, description: str | None) -> ListingInfo | None:
+    """The listing --title and --captured describe, or a usage error (exit 2) if they are
+    incomplete or do not name exactly one listing."""
+    if title is None and captured is None and description is None:
+        return None
+    if title is None or captured is None or not title.strip():
+        raise click.UsageError("a new listing needs both --title and --captured")
+    if len(listings) != 1:
+        raise click.UsageError("--title and --captured describe one listing: name exactly one")
+    listing_id = Path(listings[0]).stem
+    yaml_file = paths.listings / f"{listing_id}.yaml"
+    return ListingInfo(id=listing_id, title=title.strip(), captured=captured.date(),
+                       source=paths.label(yaml_file), description=description)
 
 
 @main.command()

@@ -23,8 +23,8 @@ from .links import rewrite_mirrors
 from .listing import ListingEntry, parse_listing
 from .records import ListingInfo, Paper
 from .store import (
-    ContentPaths, collect, load_listing, load_paper, load_settings, new_paper_text, paper_files,
-    updated_paper_text, write_atomically,
+    ContentPaths, collect, load_listing, load_paper, load_settings, new_listing_text,
+    new_paper_text, paper_files, updated_paper_text, write_atomically,
 )
 from .yamlfile import decode
 
@@ -69,9 +69,13 @@ def _without_latex(title: str) -> str:
 
 
 def import_listings(paths: ContentPaths, names: Iterable[str] = (),
-                    progress: Callable[[str], None] = lambda message: None) -> ImportReport:
-    """Import the named listings (ids or .txt paths inside content/listings), or all of them."""
-    listings = _listings_to_import(paths, list(names))
+                    progress: Callable[[str], None] = lambda message: None,
+                    new_listing: ListingInfo | None = None) -> ImportReport:
+    """Import the named listings (ids or .txt paths inside content/listings), or all of them.
+
+    ``new_listing`` describes a named listing that has no YAML yet; its YAML is written with
+    the paper files, once the listing has parsed."""
+    listings = _listings_to_import(paths, list(names), new_listing)
     settings = load_settings(paths)
     sightings: dict[str, _Sighting] = {}
     records = 0
@@ -84,6 +88,8 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
             _record_sighting(sightings, entry, listing.id)
     existing = _existing_papers(paths)
     planned = _plan_writes(paths, sightings, existing)
+    if new_listing:
+        write_atomically(paths.listings / f"{new_listing.id}.yaml", new_listing_text(new_listing))
     for path, text in planned.values():
         write_atomically(path, text)
     created = tuple(sorted(pid for pid, (path, _) in planned.items() if pid not in existing.by_id))
@@ -91,7 +97,8 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     return ImportReport(records=records, papers=len(sightings), created=created, updated=updated)
 
 
-def _listings_to_import(paths: ContentPaths, names: list[str]) -> list[ListingInfo]:
+def _listings_to_import(paths: ContentPaths, names: list[str],
+                        new_listing: ListingInfo | None) -> list[ListingInfo]:
     wanted = [Path(name).stem if name.endswith(".txt") else name for name in names]
     if not wanted:
         wanted = sorted(path.stem for path in paths.listings.glob("*.txt"))
@@ -100,12 +107,20 @@ def _listings_to_import(paths: ContentPaths, names: list[str]) -> list[ListingIn
     for listing_id in wanted:
         text_file = paths.listings / f"{listing_id}.txt"
         yaml_file = paths.listings / f"{listing_id}.yaml"
+        is_new = new_listing is not None and new_listing.id == listing_id
         if not text_file.exists():
             problems.append(Problem(paths.label(text_file), None, "no such listing",
                                     "put the listing text in content/listings/ and name it by id"))
+        elif is_new and yaml_file.exists():
+            problems.append(Problem(paths.label(yaml_file), None, "the listing already has a YAML",
+                                    "change its title or capture day in that file, and import "
+                                    "without --title and --captured"))
+        elif is_new:
+            listings.append(new_listing)
         elif not yaml_file.exists():
             problems.append(Problem(paths.label(yaml_file), None, "the listing has no YAML beside it",
-                                    "create it with `title:` and `captured: YYYY-MM-DD`"))
+                                    "create it with `title:` and `captured: YYYY-MM-DD`, or import "
+                                    "with --title and --captured to have it written"))
         else:
             listings.append(collect(problems, lambda path=yaml_file: load_listing(paths, path)))
     if problems:

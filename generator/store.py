@@ -199,10 +199,26 @@ def _round_trip_yaml(sequence_offset: int = 2) -> Any:
 
 def new_paper_text(fields: dict[str, Any]) -> str:
     """The YAML of a freshly imported paper: machine fields in a fixed order, schema linked."""
+    return _new_text(PAPER_SCHEMA_COMMENT,
+                     [(key, fields[key]) for key in PAPER_KEY_ORDER if key in fields])
+
+
+LISTING_SCHEMA_COMMENT = ("# yaml-language-server: "
+                          "$schema=../../generator/schemas/listing.schema.json\n")
+
+
+def new_listing_text(listing: ListingInfo) -> str:
+    """The YAML beside a listing's text, as a curator would write it."""
+    fields = [("title", listing.title), ("captured", listing.captured)]
+    if listing.description:
+        fields.append(("description", listing.description))
+    return _new_text(LISTING_SCHEMA_COMMENT, fields)
+
+
+def _new_text(schema_comment: str, fields: list[tuple[str, Any]]) -> str:
     from ruamel.yaml.comments import CommentedMap
 
-    document = CommentedMap((key, fields[key]) for key in PAPER_KEY_ORDER if key in fields)
-    return PAPER_SCHEMA_COMMENT + _dump(document)
+    return schema_comment + _dump(CommentedMap(fields))
 
 
 def updated_paper_text(text: str, changes: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -365,3 +366,61 @@ def test_round_trip_edit_keeps_line_endings_and_document_marker() -> None:
     text = "---\r\ntitle: x\r\nlistings:\r\n- a\r\n\r\n# Why:\r\nnote: y\r\n"
     assert updated_paper_text(text, {"listings": ["b"]}) == \
         "---\r\ntitle: x\r\nlistings:\r\n- a\r\n- b\r\n\r\n# Why:\r\nnote: y\r\n"
+
+
+def new_listing_text_only(project: Path, listing_id: str = "agents") -> Path:
+    """A listing saved on Dec 10 with no YAML beside it yet; returns where the YAML goes."""
+    listings = content_of(project) / "listings"
+    (listings / f"{listing_id}.txt").write_text(listing_text("Dec 10", SCALING, DISTILLING),
+                                                "utf-8")
+    return listings / f"{listing_id}.yaml"
+
+
+def test_new_listing_yaml_is_written_from_the_options(project: Path) -> None:
+    yaml_file = new_listing_text_only(project)
+    output = import_ok(project, "agents", "--title", "Agents: what: next?", "--captured",
+                       "2025-12-10", "--description", "Papers on agents.")
+    assert "2 records, 2 papers" in output
+    assert yaml_file.read_text("utf-8").startswith("# yaml-language-server: $schema=")
+    assert yaml.safe_load(yaml_file.read_text("utf-8")) == {
+        "title": "Agents: what: next?", "captured": date(2025, 12, 10),
+        "description": "Papers on agents."}
+    assert load(project, SCALING_ID)["listings"] == ["agents"]
+    assert run_paperwiki(project, "check").exit_code == 0
+    before = tree_state(project)
+    import_ok(project, "agents")  # the written YAML is read back like a hand-written one
+    assert tree_state(project) == before
+
+
+def test_new_listing_that_does_not_parse_writes_no_yaml(project: Path) -> None:
+    yaml_file = new_listing_text_only(project)
+    before = tree_state(project)
+    result = run_paperwiki(project, "import", "agents", "--title", "Agents", "--captured",
+                           "2025-12-11")  # the page shows Dec 10
+    assert result.exit_code == 1, result.output
+    assert "the page shows capture day 'Dec 10'" in result.output
+    assert not yaml_file.exists() and tree_state(project) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("agents", "--title", "Agents"), "needs both --title and --captured"),
+    (("agents", "--captured", "2025-12-10"), "needs both --title and --captured"),
+    (("agents", "pretraining", "--title", "A", "--captured", "2025-12-10"), "name exactly one"),
+    (("agents", "--title", "A", "--captured", "10/12/2025"), "'10/12/2025' does not match"),
+])
+def test_incomplete_new_listing_options_are_usage_errors(project: Path, args: tuple[str, ...],
+                                                          message: str) -> None:
+    new_listing_text_only(project)
+    before = tree_state(project)
+    result = run_paperwiki(project, "import", *args)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert tree_state(project) == before
+
+
+def test_existing_listing_yaml_is_never_replaced_by_the_options(project: Path) -> None:
+    before = tree_state(project)
+    result = run_paperwiki(project, "import", "pretraining", "--title", "Other",
+                           "--captured", "2025-12-10")
+    assert result.exit_code == 1
+    assert "content/listings/pretraining.yaml: the listing already has a YAML" in result.output
+    assert tree_state(project) == before
