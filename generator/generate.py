@@ -38,12 +38,14 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
              parallel: bool = False) -> GenerateReport:
     """Load, enrich, render and write; raises ContentError before writing anything.
 
-    Each process writes the pages it renders. So a failure while rendering (a bug, not a
-    content problem) can leave some pages new and some old, but never one half-written; the
-    site itself is only replaced by a complete build. ``extra_files`` are pages the site's configuration asks for (such as a search page),
+    ``extra_files`` are pages the site's configuration asks for (such as a search page),
     written alongside the generated ones. ``parallel`` spreads enrichment and rendering over
     the cores (for one-off builds: a long-running process gains more from its caches, which
-    work done in a forked child does not fill)."""
+    work done in a forked child does not fill).
+
+    Each process writes the pages it renders. So a failure while rendering (a bug, not a
+    content problem) can leave some pages new and some old, but never one half-written; the
+    site itself is only replaced by a complete build."""
     clock = _Clock()
     progress(f"reading {paths.root.name}/ …")
     content = load_content(paths, parallel)

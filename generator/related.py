@@ -141,8 +141,9 @@ def _candidates(corpus: _Corpus, rows: range, count: int) -> tuple[np.ndarray, n
     with its pinned pairs, sorted; ``count`` is also enough where a document pins some."""
     approximate = corpus.matrix.astype(np.float32)
     margin = _float32_margin(corpus.matrix)
+    dense_from_df = _dense_from_df(len(corpus.documents))
     lefts, rights = [], []
-    for start, block in _similarity_blocks(approximate, rows, _dense_from_df(len(corpus.documents))):
+    for start, block in _similarity_blocks(approximate, rows, dense_from_df):
         block_rows = range(start, start + len(block))
         block[np.arange(len(block)), block_rows] = -1.0
         for row in block_rows:

@@ -96,6 +96,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
 
 
 def _literal_runs(branch: str) -> list[str]:
+    """The stretches of plain characters in ``branch`` that every match contains whole."""
     runs, run = [], []
     for item in _top_level(branch, None):
         if item[0] in "?*+" or (item[0] == "{" and len(item) > 1):
