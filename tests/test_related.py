@@ -89,15 +89,30 @@ def test_dense_and_sparse_products_agree(site_model: Site) -> None:
     assert np.array_equal(all_dense, scores(8))
 
 
-def test_same_papers_as_exact_scores_of_every_pair(site_model: Site) -> None:
-    """The fast float32 pass only narrows the candidates: the result is what exact scores of
-    all pairs give, best first, equal rounded scores by id."""
-    documents = [_document(e.paper) for e in site_model.papers.values()]
+def assert_exact_ranking(documents: list[Document], count: int) -> None:
+    """The result is what exact scores of all pairs give: best first, equal rounded scores
+    by id."""
     matrix, _ = tfidf(documents)
     exact = np.round((matrix @ matrix.T).toarray(), 6)
-    result = related_papers(documents, 5)
+    result = related_papers(documents, count)
     for row, doc in enumerate(documents):
         others = [(-exact[row, col], documents[col].id) for col in range(len(documents))
                   if col != row and exact[row, col] > 0]
-        expected = [pid for _, pid in sorted(others)[:5]]
+        expected = [pid for _, pid in sorted(others)[:count]]
         assert [r.paper_id for r in result[doc.id]] == expected, doc.id
+
+
+def test_same_papers_as_exact_scores_of_every_pair(site_model: Site) -> None:
+    """The fast float32 pass only narrows the candidates."""
+    assert_exact_ranking([_document(e.paper) for e in site_model.papers.values()], 5)
+
+
+def test_exact_ranking_through_many_near_ties() -> None:
+    """Documents drawn from a small vocabulary share most of their terms, so scores crowd
+    together (and many tie) around each paper's fifth best: where float32 alone would
+    misorder them."""
+    rng = np.random.default_rng(7)
+    words = [f"w{letter}{digit}" for letter in "abcdefgh" for digit in range(5)]
+    documents = [Document(f"p{index:03d}", " ".join(rng.choice(words, rng.integers(3, 9))))
+                 for index in range(400)]
+    assert_exact_ranking(documents, 5)
