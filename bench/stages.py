@@ -35,7 +35,7 @@ def paperwiki_command() -> list[str]:
     script = Path(sys.executable).parent / "paperwiki"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from generator.cli import main; main()"]
+    return [sys.executable, "-c", "from generator.cli import run; run()"]
 
 
 class SizeRun:

@@ -6,6 +6,7 @@ Exit codes scripts can rely on: 0 success, 1 content problems (each printed as
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -70,6 +72,23 @@ def main() -> None:
       paperwiki serve           # preview at http://127.0.0.1:8000, live reload on edits
       paperwiki build           # the whole site into site/
     """
+
+
+def run() -> NoReturn:
+    """The ``paperwiki`` console command: ``main``, then exit without tearing down the
+    interpreter. Teardown frees every object of the wiki one by one: 0.7 s after a
+    10,000-paper build, for nothing. Exit handlers (registered with ``atexit``) still run."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    atexit._run_exitfuncs()  # noqa: SLF001 - what sys.exit would run, without the teardown
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 @main.command("import")

@@ -44,7 +44,7 @@ def run_build(project: Path, prelude: str = "", **env: str) -> tuple[int, str]:
     """`paperwiki build -v` in a fresh process, as a user runs it: a build renders on several
     cores only when no other thread runs, and this test process runs servers in threads.
     ``prelude`` is Python run first in that process (to break something on purpose)."""
-    command = [sys.executable, "-c", prelude + "\nfrom generator.cli import main; main()",
+    command = [sys.executable, "-c", prelude + "\nfrom generator.cli import run; run()",
                "build", "--verbose", "--config-file", str(project / "mkdocs.yml")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600,
                             env={**os.environ, **env})

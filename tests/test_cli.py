@@ -4,6 +4,8 @@ half-written output when something fails."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,23 @@ def test_import_is_idempotent_on_the_shipped_listings(tmp_path: Path) -> None:
     code, output = run_cli(project, "import")
     assert code == 0 and "316 records, 277 papers: 0 new, 0 updated, 277 unchanged" in output
     assert _tree_digest(project / "content") == before
+
+
+@pytest.mark.parametrize(("args", "code", "printed"), [
+    (["check"], 0, "OK: 277 papers"),
+    (["check", "--config-file", "missing/mkdocs.yml"], 2, "does not exist"),
+    (["no-such-command"], 2, "No such command"),
+])
+def test_console_command_exits_with_its_code_after_exit_handlers(
+        tmp_path: Path, args: list[str], code: int, printed: str) -> None:
+    """The command skips the interpreter's teardown, not what exit handlers do, and keeps
+    every line it printed."""
+    marker = tmp_path / "handler-ran"
+    program = (f"import atexit, pathlib; atexit.register(pathlib.Path({str(marker)!r}).touch)\n"
+               "import sys; from generator.cli import run; sys.argv[1:] = "
+               f"{args!r}; run()")
+    result = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == code
+    assert printed in result.stdout + result.stderr
+    assert marker.exists()
