@@ -1,10 +1,5 @@
-"""BibTeX for every paper: one ``papers.bib`` and the citation key each paper page can show.
-
-Keys are what people paste into their manuscripts, so they must not change under them. A key
-is ``<first significant title word><year>`` — lowercase ASCII, e.g. ``bcoder2023`` — derived
-from the paper alone, so adding a paper never renames another one unless the two share that
-base key. Papers that share a base key are all suffixed ``a``, ``b``, ``c`` … in order of paper
-id (``scaling2024a``, ``scaling2024b``), like author-year styles do.
+"""BibTeX for every paper: one ``papers.bib``, and the entry each paper page shows under
+the paper's citation key (assigned in the model, see ``citekeys.py``).
 
 Author names are not in the listings (only a count or an organisation), so an organisation
 becomes a corporate author (``author = {{DAMO Academy}}``) and a count becomes a note.
@@ -12,26 +7,13 @@ becomes a corporate author (``author = {{DAMO Academy}}``) and a count becomes a
 
 from __future__ import annotations
 
-import itertools
 import re
-import string
-import unicodedata
-from collections import defaultdict
-from collections.abc import Iterator
 from functools import lru_cache
 
 from .model import PaperEntry, Site
-from .text import MATH, plain_text
+from .text import MATH
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-UNDATED_YEAR = "nodate"  # spelt out: a bare "nd" reads as part of the word ("morend")
-KEY_WORD_LIMIT = 24
-FALLBACK_WORD = "paper"
-# Words that say nothing about a paper when they open its title.
-STOP_WORDS = frozenset(
-    "a an the and or but nor of on in at to for from by with into onto via as is are was be "
-    "do does can how what when where why which who whom this that these those it its your our "
-    "we you not no toward towards about over under beyond through".split())
 _TEXT_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
                   "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
                   "\\": r"\textbackslash{}"}
@@ -43,62 +25,6 @@ def page_url(site_url: str, section: str, item_id: str) -> str:
     """The address of a generated page; feeds, citations and exports all point at the same one."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     return f"{base}{section}/{item_id}/"
-
-
-def citation_keys(site: Site) -> dict[str, str]:
-    """Every paper's key, unique across the site; in site order (newest first).
-
-    Pages, the bibliography and the exports all need the keys of the same site: they are
-    computed once per site (a Site is immutable)."""
-    if _last_keys and _last_keys[0] is site:
-        return _last_keys[1]
-    keys = _citation_keys(site)
-    _last_keys[:] = [site, keys]
-    return keys
-
-
-_last_keys: list = []
-
-
-def _citation_keys(site: Site) -> dict[str, str]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for paper_id, entry in site.papers.items():
-        groups[base_key(entry)].append(paper_id)
-    taken = set(groups)
-    keys: dict[str, str] = {}
-    for base, paper_ids in sorted(groups.items()):
-        if len(paper_ids) == 1:
-            keys[paper_ids[0]] = base
-            continue
-        suffixes = (s for s in _suffixes() if base + s not in taken)
-        for paper_id, suffix in zip(sorted(paper_ids), suffixes):
-            keys[paper_id] = base + suffix
-            taken.add(base + suffix)
-    return {paper_id: keys[paper_id] for paper_id in site.papers}
-
-
-def base_key(entry: PaperEntry) -> str:
-    """The key before disambiguation: first significant title word and year (``nodate`` if none)."""
-    published = entry.paper.published
-    return _key_word(entry.paper.title) + (str(published.year) if published else UNDATED_YEAR)
-
-
-def _key_word(title: str) -> str:
-    """First whitespace-separated word that has a letter and is not a stop word, reduced to
-    ASCII letters and digits (``ℬ-Coder:`` → ``bcoder``); math in it counts as its text."""
-    for word in plain_text(title).split():
-        ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-        reduced = re.sub(r"[^a-z0-9]", "", ascii_word.lower())[:KEY_WORD_LIMIT]
-        if re.search(r"[a-z]", reduced) and reduced not in STOP_WORDS:
-            return reduced
-    return FALLBACK_WORD
-
-
-def _suffixes() -> Iterator[str]:
-    """a, b, …, z, aa, ab, … — never runs out, always in the same order."""
-    for width in itertools.count(1):
-        for letters in itertools.product(string.ascii_lowercase, repeat=width):
-            yield "".join(letters)
 
 
 def bibtex_text(text: str) -> str:
@@ -136,7 +62,7 @@ def _balanced(latex: str) -> bool:
 
 @lru_cache(maxsize=40_000)  # `paperwiki serve` renders them all again after each edit
 def bibtex_entry(entry: PaperEntry, site_url: str, key: str, with_abstract: bool = True) -> str:
-    """One ``@misc`` entry; ``key`` comes from ``citation_keys`` so every place agrees.
+    """One ``@misc`` entry; ``key`` is the site's citation key, so every place agrees.
 
     Paper pages leave the abstract out: it is already on the page, and would double its size."""
     paper = entry.paper
@@ -159,7 +85,7 @@ def bibtex_entry(entry: PaperEntry, site_url: str, key: str, with_abstract: bool
 def render_bibliography(site: Site, site_url: str) -> dict[str, str]:
     """``papers.bib``: every paper, newest first, in UTF-8 (titles keep their accents and
     symbols; biber and BibTeX with LaTeX's utf8 input both read it)."""
-    keys = citation_keys(site)
+    keys = site.citation_keys
     header = (f"% PaperWiki: {len(site.papers)} papers, newest first.\n"
               "% Keys are <first significant title word><year>; papers sharing one get a, b, c …"
               " in order of paper id.\n\n")

@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .citations import citation_keys, page_url
+from .citations import page_url
 from .model import PaperEntry, Site, TopicEntry
 from .text import plain_text
 
@@ -22,7 +22,7 @@ FORMAT_VERSION = 1
 
 def render_exports(site: Site, site_url: str) -> dict[str, str]:
     """``papers.json`` and ``topics.json``, keyed by their path relative to docs/."""
-    keys = citation_keys(site)
+    keys = site.citation_keys
     papers = [_paper_line(entry, site_url, keys[pid]) for pid, entry in site.papers.items()]
     topics = [_line(topic_record(entry, site_url)) for entry in site.topics.values()]
     return {"papers.json": _document("papers", papers), "topics.json": _document("topics", topics)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .checks import check_content
+from .citekeys import citation_keys
 from .errors import ContentError, Problem
 from .links import extract_links
 from .processes import run_tasks
@@ -62,6 +63,7 @@ class Site:
     listings: dict[str, ListingEntryView]
     redirects: dict[str, str]
     settings: Settings
+    citation_keys: dict[str, str]  # paper id -> BibTeX key, unique in the site
 
 
 NEIGHBOURS = 5
@@ -81,7 +83,8 @@ def build_site(content: Content, parallel: bool = False) -> Site:
                for p in sorted(papers, key=_newest_first)}
     return Site(papers=entries, topics=_topics(content.topics, entries),
                 listings=_listings(content.listings, entries),
-                redirects=_redirects(content.papers, entries), settings=content.settings)
+                redirects=_redirects(content.papers, entries), settings=content.settings,
+                citation_keys=citation_keys(entry.paper for entry in entries.values()))
 
 
 def curate(content: Content) -> tuple[list[Paper], dict[str, tuple[str, ...]]]:

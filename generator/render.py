@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .citations import bibtex_entry, citation_keys
+from .citations import bibtex_entry
 from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
@@ -146,7 +146,6 @@ class _Pages:
         # What every paper page shares, computed once (and before any fork).
         self.lines = {pid: PaperLine(pid, markdown_text(e.paper.title), _date(e), e.paper.upvotes,
                                      e.paper.featured) for pid, e in site.papers.items()}
-        self.citation_keys = citation_keys(site)
         self.paper_feeds = tuple((feed["title"], feed["href"])
                                  for feed in feed_links(site, "paper"))
 
@@ -180,7 +179,7 @@ class _Pages:
                            for lid in entry.paper.listings if lid in site.listings),
             related=tuple((r.paper_id, self.lines[r.paper_id].title,
                            ", ".join(map(markdown_text, r.terms))) for r in entry.related),
-            feeds=self.paper_feeds, citation_key=self.citation_keys[entry.id],
+            feeds=self.paper_feeds, citation_key=site.citation_keys[entry.id],
             site_url=self.site_url))
 
     def topic(self, entry: TopicEntry) -> str:

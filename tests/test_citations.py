@@ -8,8 +8,8 @@ from datetime import date
 import bibtexparser
 import pytest
 
-from generator.citations import (base_key, bibtex_entry, bibtex_text, citation_keys,
-                                 render_bibliography)
+from generator.citations import bibtex_entry, bibtex_text, render_bibliography
+from generator.citekeys import base_key, citation_keys
 from generator.listing import Organization
 from generator.model import PaperEntry, Site
 from generator.records import Paper, Settings
@@ -26,18 +26,18 @@ def bib(site_model: Site) -> str:
 
 
 def test_keys_are_unique_ascii_and_cover_every_paper(site_model: Site) -> None:
-    keys = citation_keys(site_model)
+    keys = site_model.citation_keys
     assert list(keys) == list(site_model.papers) and len(keys) == 277
     assert len(set(keys.values())) == 277
     assert all(re.fullmatch(r"[a-z0-9]+", key) for key in keys.values())
 
 
 def test_keys_are_stable_across_runs(site_model: Site) -> None:
-    assert citation_keys(shipped_model()) == citation_keys(site_model)
+    assert shipped_model().citation_keys == site_model.citation_keys
 
 
 def test_key_is_first_significant_word_and_year(site_model: Site) -> None:
-    keys = citation_keys(site_model)
+    keys = site_model.citation_keys
     assert keys[BCODER] == "bcoder2023"
     assert keys[DAMO] == "damo2025"
 
@@ -45,7 +45,7 @@ def test_key_is_first_significant_word_and_year(site_model: Site) -> None:
 def test_bibliography_parses_back_with_every_key(site_model: Site, bib: str) -> None:
     library = bibtexparser.parse_string(bib)
     assert library.failed_blocks == []
-    assert [e.key for e in library.entries] == list(citation_keys(site_model).values())
+    assert [e.key for e in library.entries] == list(site_model.citation_keys.values())
     bcoder = next(e for e in library.entries if e.key == "bcoder2023")
     assert bcoder.entry_type == "misc"
     assert bcoder.fields_dict["title"].value == (
@@ -70,7 +70,7 @@ def test_bibliography_is_byte_identical_across_runs(bib: str) -> None:
 
 
 def test_organisation_is_a_corporate_author_else_a_note(site_model: Site) -> None:
-    keys = citation_keys(site_model)
+    keys = site_model.citation_keys
     damo = bibtex_entry(site_model.papers[DAMO], SITE_URL, keys[DAMO])
     assert "  author = {{OPPO}},\n" in damo and "  note =" not in damo
     bcoder = bibtex_entry(site_model.papers[BCODER], SITE_URL, keys[BCODER])
@@ -100,30 +100,31 @@ def entry(paper_id: str, title: str, published: date | None = date(2024, 1, 5),
 
 def small_site(*entries: PaperEntry) -> Site:
     return Site(papers={e.id: e for e in entries}, topics={}, listings={}, redirects={},
-                settings=Settings())
+                settings=Settings(), citation_keys=citation_keys(e.paper for e in entries))
 
 
 def test_shared_keys_get_suffixes_in_paper_id_order() -> None:
-    site_model = small_site(entry("zeta", "Scaling Zeta"), entry("alpha", "Scaling Alpha"),
-                      entry("mid", "Scaling: the middle"), entry("solo", "Solo act"))
-    assert citation_keys(site_model) == {"zeta": "scaling2024c", "alpha": "scaling2024a",
-                                   "mid": "scaling2024b", "solo": "solo2024"}
+    keys = citation_keys(entry(pid, title).paper for pid, title in [
+        ("zeta", "Scaling Zeta"), ("alpha", "Scaling Alpha"), ("mid", "Scaling: the middle"),
+        ("solo", "Solo act")])
+    assert keys == {"zeta": "scaling2024c", "alpha": "scaling2024a", "mid": "scaling2024b",
+                    "solo": "solo2024"}
 
 
 def test_adding_a_paper_renames_only_the_keys_it_collides_with() -> None:
-    before = citation_keys(small_site(entry("a", "Scaling A"), entry("b", "Tuning B")))
-    after = citation_keys(small_site(entry("a", "Scaling A"), entry("b", "Tuning B"),
-                                     entry("c", "Tuning C"), entry("d", "Other D")))
+    before = small_site(entry("a", "Scaling A"), entry("b", "Tuning B")).citation_keys
+    after = small_site(entry("a", "Scaling A"), entry("b", "Tuning B"), entry("c", "Tuning C"),
+                       entry("d", "Other D")).citation_keys
     assert before == {"a": "scaling2024", "b": "tuning2024"}
     assert after == {"a": "scaling2024", "b": "tuning2024a", "c": "tuning2024b", "d": "other2024"}
 
 
 def test_key_words_skip_small_words_and_fold_to_ascii() -> None:
-    assert base_key(entry("p", "On the Rôle of Ünits")) == "role2024"
-    assert base_key(entry("p", "Towards $\\mathcal{B}$-Coder")) == "bcoder2024"
-    assert base_key(entry("p", "1.5-Pints: pretraining")) == "15pints2024"
-    assert base_key(entry("p", "The 42 of a")) == "paper2024"
-    assert base_key(entry("p", "Undated work", published=None)) == "undatednodate"
+    assert base_key(entry("p", "On the Rôle of Ünits").paper) == "role2024"
+    assert base_key(entry("p", "Towards $\\mathcal{B}$-Coder").paper) == "bcoder2024"
+    assert base_key(entry("p", "1.5-Pints: pretraining").paper) == "15pints2024"
+    assert base_key(entry("p", "The 42 of a").paper) == "paper2024"
+    assert base_key(entry("p", "Undated work", published=None).paper) == "undatednodate"
 
 
 def test_an_entry_with_every_special_character_compiles() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.citations import citation_keys, render_bibliography
+from generator.citations import render_bibliography
 from generator.export import render_exports
 from generator.feeds import render_feeds
 from generator.model import Site
@@ -53,7 +53,7 @@ def test_every_paper_in_site_order_with_the_documented_fields(site_model: Site,
 
 
 def test_paper_values_match_the_model(site_model: Site, papers: list[dict[str, Any]]) -> None:
-    keys = citation_keys(site_model)
+    keys = site_model.citation_keys
     for record in papers:
         entry = site_model.papers[record["id"]]
         assert record["topics"] == list(entry.topics)

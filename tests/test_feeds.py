@@ -8,6 +8,7 @@ from datetime import date
 import feedparser
 import pytest
 
+from generator.citekeys import citation_keys
 from generator.feeds import FEED_LIMIT, feed_links, render_feeds
 from generator.model import PaperEntry, Site, TopicEntry
 from generator.records import Paper, Settings, Topic
@@ -92,7 +93,7 @@ def small_site(*entries: PaperEntry) -> Site:
                               tuple(e.id for e in entries), (), ()),
               "empty": TopicEntry(Topic("empty", "Empty", "Nothing yet.", "test", 2), (), (), ())}
     return Site(papers={e.id: e for e in entries}, topics=topics, listings={}, redirects={},
-                settings=Settings())
+                settings=Settings(), citation_keys=citation_keys(e.paper for e in entries))
 
 
 def test_undated_papers_are_left_out_and_markup_is_escaped() -> None:

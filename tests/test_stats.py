@@ -19,6 +19,7 @@ import markdown
 import pytest
 
 from generator.charts import Series, _wrap, line_or_column_chart, shared_papers
+from generator.citekeys import citation_keys
 from generator.listing import Organization
 from generator.model import PaperEntry, Site, TopicEntry, build_site
 from generator.records import Link, Paper, Settings, Topic
@@ -56,7 +57,7 @@ def make_site(topics: dict[str, str], papers: list[tuple[str, date | None, tuple
                                      tuple(p for p, _, t in papers if tid in t), (), ())
                      for tid, name in topics.items()}
     return Site(papers=entries, topics=topic_entries, listings={}, redirects={},
-                settings=Settings())
+                settings=Settings(), citation_keys=citation_keys(e.paper for e in entries.values()))
 
 
 def svgs(text: str) -> dict[str, ET.Element]:

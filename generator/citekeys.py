@@ -1,0 +1,71 @@
+"""Citation keys: what people paste into their manuscripts, so they must not change under them.
+
+A key is ``<first significant title word><year>`` — lowercase ASCII, e.g. ``bcoder2023`` —
+derived from the paper alone, so adding a paper never renames another one unless the two share
+that base key. Papers that share a base key are all suffixed ``a``, ``b``, ``c`` … in order of
+paper id (``scaling2024a``, ``scaling2024b``), like author-year styles do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from .records import Paper
+from .text import plain_text
+
+UNDATED_YEAR = "nodate"  # spelt out: a bare "nd" reads as part of the word ("morend")
+KEY_WORD_LIMIT = 24
+FALLBACK_WORD = "paper"
+# Words that say nothing about a paper when they open its title.
+STOP_WORDS = frozenset(
+    "a an the and or but nor of on in at to for from by with into onto via as is are was be "
+    "do does can how what when where why which who whom this that these those it its your our "
+    "we you not no toward towards about over under beyond through".split())
+
+
+def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
+    """Every paper's key, unique among ``papers``, in their order."""
+    papers = list(papers)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:
+        groups[base_key(paper)].append(paper.id)
+    taken = set(groups)
+    keys: dict[str, str] = {}
+    for base, paper_ids in sorted(groups.items()):
+        if len(paper_ids) == 1:
+            keys[paper_ids[0]] = base
+            continue
+        suffixes = (s for s in _suffixes() if base + s not in taken)
+        for paper_id, suffix in zip(sorted(paper_ids), suffixes):
+            keys[paper_id] = base + suffix
+            taken.add(base + suffix)
+    return {paper.id: keys[paper.id] for paper in papers}
+
+
+def base_key(paper: Paper) -> str:
+    """The key before disambiguation: first significant title word and year (``nodate`` if none)."""
+    year = str(paper.published.year) if paper.published else UNDATED_YEAR
+    return _key_word(paper.title) + year
+
+
+def _key_word(title: str) -> str:
+    """First whitespace-separated word that has a letter and is not a stop word, reduced to
+    ASCII letters and digits (``ℬ-Coder:`` → ``bcoder``); math in it counts as its text."""
+    for word in plain_text(title).split():
+        ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+        reduced = re.sub(r"[^a-z0-9]", "", ascii_word.lower())[:KEY_WORD_LIMIT]
+        if re.search(r"[a-z]", reduced) and reduced not in STOP_WORDS:
+            return reduced
+    return FALLBACK_WORD
+
+
+def _suffixes() -> Iterator[str]:
+    """a, b, …, z, aa, ab, … — never runs out, always in the same order."""
+    for width in itertools.count(1):
+        for letters in itertools.product(string.ascii_lowercase, repeat=width):
+            yield "".join(letters)
