@@ -162,7 +162,7 @@ def _check_or_exit(config_file: Path) -> tuple[int, int, int]:
     from .store import load_content
 
     try:
-        content = load_content(_content_paths(config_file))
+        content = load_content(_content_paths(config_file), parallel=True)
         papers, _ = curate(content)
     except ContentError as error:
         _fail_with_problems(error)
