@@ -23,8 +23,8 @@ from .links import rewrite_mirrors
 from .listing import ListingEntry, parse_listing
 from .records import ListingInfo, Paper
 from .store import (
-    ContentPaths, collect, load_listing, load_paper, load_settings, new_listing_text,
-    new_paper_text, paper_files, updated_paper_text, write_atomically,
+    ContentPaths, collect, load_listing, load_papers, load_settings, new_listing_text,
+    new_paper_text, updated_paper_text, write_atomically,
 )
 from .yamlfile import decode
 
@@ -155,11 +155,8 @@ class _Existing:
 
 def _existing_papers(paths: ContentPaths) -> _Existing:
     problems: list[Problem] = []
-    by_id = {}
-    for path in paper_files(paths):
-        paper = collect(problems, lambda path=path: load_paper(paths, path))
-        if paper is not None:
-            by_id[paper.id] = (path, paper)
+    by_id = {paper.id: (paths.paper_file(paper.id), paper)
+             for paper in load_papers(paths, problems, parallel=True)}
     if problems:
         raise ContentError([*problems, Problem("content/papers", None,
                                                "import stopped before writing anything",

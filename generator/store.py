@@ -76,14 +76,22 @@ def load_content(paths: ContentPaths, parallel: bool = False) -> Content:
     topics = collect(problems, lambda: _load_topics(paths)) or ()
     listings = tuple(_each(problems, sorted(paths.listings.glob("*.yaml")),
                            lambda path: load_listing(paths, path)))
+    papers = load_papers(paths, problems, parallel)
+    if problems:
+        raise ContentError(problems)
+    return Content(papers=tuple(papers), topics=topics, listings=listings, settings=settings)
+
+
+def load_papers(paths: ContentPaths, problems: list[Problem], parallel: bool = False,
+                ) -> list[Paper]:
+    """Every paper file that loads, in file name order; the others' problems go to
+    ``problems``. With ``parallel``, the files are read on every core."""
     papers: list[Paper] = []
     for loaded, found in run_tasks([partial(_load_papers, paths, run)
                                     for run in split(paper_files(paths), parallel)], parallel):
         papers += loaded
         problems += found
-    if problems:
-        raise ContentError(problems)
-    return Content(papers=tuple(papers), topics=topics, listings=listings, settings=settings)
+    return papers
 
 
 def _load_papers(paths: ContentPaths, files: Sequence[Path]) -> tuple[list[Paper], list[Problem]]:
