@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -120,3 +121,24 @@ def test_a_parallel_generation_writes_the_same_files_and_finds_the_same_problems
     problems = output.splitlines()
     half = len(problems) // 2
     assert problems[0] == "2" and problems[:half] == problems[half:]
+
+
+@forks
+def test_a_first_import_in_parallel_writes_the_same_paper_files(tmp_path: Path) -> None:
+    """Runs of at least 50 papers, so the shipped listings' 277 papers are prepared on every
+    core; a minimum above 277 keeps them in one process."""
+    projects = {}
+    for minimum in (50, 10_000):
+        project = copy_project(tmp_path / str(minimum))
+        shutil.rmtree(project / "content" / "papers")
+        (project / "content" / "papers").mkdir()
+        run_python(f"""
+            import generator.processes
+            from pathlib import Path
+            from generator.importer import import_listings
+            from generator.store import ContentPaths
+            generator.processes.MIN_ITEMS_PER_PROCESS = {minimum}
+            import_listings(ContentPaths(Path({str(project / "content")!r})))
+        """)
+        projects[minimum] = tree_files(project / "content" / "papers")
+    assert len(projects[50]) == 277 and projects[50] == projects[10_000]
