@@ -1,14 +1,16 @@
 # The two commands a newcomer needs: `make site` builds the wiki, `make test` runs every test.
-# Both create the virtual environment in .venv on first use; `make test` also installs
-# Debian's Chromium for the browser tests (see .ci/run, which CI runs).
+# Both create the virtual environment on first use, outside the checkout (`make venv-dir`
+# prints where); `make test` also installs Debian's Chromium for the browser tests (see
+# .ci/run, which CI runs).
 
 PYTHON ?= python3
-VENV := .venv
+VENV := $(shell bash .ci/venv-dir)
 BIN := $(VENV)/bin
 
-.PHONY: site test serve clean
+.PHONY: site test serve clean venv-dir
 
 $(BIN)/paperwiki: pyproject.toml
+	mkdir -p $(dir $(VENV))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
@@ -23,6 +25,9 @@ serve: $(BIN)/paperwiki
 test:
 	bash .ci/run
 
+venv-dir:
+	@echo $(VENV)
+
 clean:
-	rm -rf site .venv
+	rm -rf site $(VENV)
 	find docs -mindepth 1 ! -name .gitignore -delete

@@ -9,7 +9,7 @@ Accessibility is checked with axe-core, vendored in tests/vendor/axe-core/ (see 
 README). Every violation, of any impact, is printed per page and colour scheme, so the test
 log doubles as a report; serious and critical ones fail the test.
 
-README screenshots: ``PAPERWIKI_UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest
+README screenshots: ``PAPERWIKI_UPDATE_SCREENSHOTS=1 "$(make -s venv-dir)/bin/python" -m pytest
 tests/test_site_quality.py -k screenshots`` rewrites .github/screenshots/*.png.
 """
 
