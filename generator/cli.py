@@ -20,7 +20,6 @@ from typing import NoReturn
 import click
 
 from .errors import ContentError
-from .records import ListingInfo
 from .store import ContentPaths
 
 EXIT_CONTENT, EXIT_BUILD = 1, 3
@@ -115,7 +114,7 @@ def import_command(listings: tuple[str, ...], title: str | None, captured: datet
     from .importer import import_listings
 
     paths = _content_paths(config_file)
-    new_listing = _new_listing(paths, listings, title, captured, description)
+    new_listing = _new_listing(listings, title, captured, description)
     try:
         report = import_listings(paths, listings, new_listing=new_listing,
                                  progress=lambda message: click.echo(message, err=True))
@@ -125,20 +124,19 @@ def import_command(listings: tuple[str, ...], title: str | None, captured: datet
                f"{len(report.updated)} updated, {report.unchanged} unchanged")
 
 
-def _new_listing(paths: ContentPaths, listings: tuple[str, ...], title: str | None,
-                 captured: datetime | None, description: str | None) -> ListingInfo | None:
-    """The listing --title and --captured describe, or a usage error (exit 2) if they are
-    incomplete or do not name exactly one listing."""
+def _new_listing(listings: tuple[str, ...], title: str | None, captured: datetime | None,
+                 description: str | None) -> NewListing | None:
+    """What --title and --captured say of a new listing, or a usage error (exit 2) if they
+    are incomplete or do not name exactly one listing."""
+    from .importer import NewListing
+
     if title is None and captured is None and description is None:
         return None
     if title is None or captured is None or not title.strip():
         raise click.UsageError("a new listing needs both --title and --captured")
     if len(listings) != 1:
         raise click.UsageError("--title and --captured describe one listing: name exactly one")
-    listing_id = Path(listings[0]).stem
-    yaml_file = paths.listings / f"{listing_id}.yaml"
-    return ListingInfo(id=listing_id, title=title.strip(), captured=captured.date(),
-                       source=paths.label(yaml_file), description=description)
+    return NewListing(title.strip(), captured.date(), description)
 
 
 @main.command()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import partial
 from itertools import chain, count
 from pathlib import Path
@@ -40,6 +41,15 @@ class _Sighting:
     entry: ListingEntry
     listings: list[str] = field(default_factory=list)
     upvotes: int = 0
+
+
+@dataclass(frozen=True)
+class NewListing:
+    """What the curator says of a listing that has no YAML yet."""
+
+    title: str
+    captured: date
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,11 @@ def _without_latex(title: str) -> str:
 
 def import_listings(paths: ContentPaths, names: Iterable[str] = (),
                     progress: Callable[[str], None] = lambda message: None,
-                    new_listing: ListingInfo | None = None) -> ImportReport:
+                    new_listing: NewListing | None = None) -> ImportReport:
     """Import the named listings (ids or .txt paths inside content/listings), or all of them.
 
-    ``new_listing`` describes a named listing that has no YAML yet; its YAML is written with
-    the paper files, once the listing has parsed."""
+    ``new_listing`` describes the one named listing, which has no YAML yet; its YAML is
+    written with the paper files, once the listing has parsed."""
     listings = _listings_to_import(paths, list(names), new_listing)
     settings = load_settings(paths)
     sightings: dict[str, _Sighting] = {}
@@ -93,7 +103,8 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     planned = _plan_writes(paths, sightings, existing)
     progress(f"writing {len(planned)} paper files …")
     if new_listing:
-        write_atomically(paths.listings / f"{new_listing.id}.yaml", new_listing_text(new_listing))
+        (listing,) = listings
+        write_atomically(paths.listings / f"{listing.id}.yaml", new_listing_text(listing))
     for path, text in planned.values():
         write_atomically(path, text)
     created = tuple(sorted(pid for pid, (path, _) in planned.items() if pid not in existing.by_id))
@@ -102,7 +113,7 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
 
 
 def _listings_to_import(paths: ContentPaths, names: list[str],
-                        new_listing: ListingInfo | None) -> list[ListingInfo]:
+                        new_listing: NewListing | None) -> list[ListingInfo]:
     wanted = [Path(name).stem if name.endswith(".txt") else name for name in names]
     if not wanted:
         wanted = sorted(path.stem for path in paths.listings.glob("*.txt"))
@@ -111,16 +122,18 @@ def _listings_to_import(paths: ContentPaths, names: list[str],
     for listing_id in wanted:
         text_file = paths.listings / f"{listing_id}.txt"
         yaml_file = paths.listings / f"{listing_id}.yaml"
-        is_new = new_listing is not None and new_listing.id == listing_id
         if not text_file.exists():
             problems.append(Problem(paths.label(text_file), None, "no such listing",
                                     "put the listing text in content/listings/ and name it by id"))
-        elif is_new and yaml_file.exists():
+        elif new_listing and yaml_file.exists():
             problems.append(Problem(paths.label(yaml_file), None, "the listing already has a YAML",
                                     "change its title or capture day in that file, and import "
                                     "without --title and --captured"))
-        elif is_new:
-            listings.append(new_listing)
+        elif new_listing:
+            listings.append(ListingInfo(id=listing_id, title=new_listing.title,
+                                        captured=new_listing.captured,
+                                        source=paths.label(yaml_file),
+                                        description=new_listing.description))
         elif not yaml_file.exists():
             problems.append(Problem(paths.label(yaml_file), None, "the listing has no YAML beside it",
                                     "create it with `title:` and `captured: YYYY-MM-DD`, or import "

@@ -27,7 +27,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .processes import fork_is_safe, fork_with_pipe, receive, send_and_exit, stop, usable_cores
+from .processes import fork_is_safe, fork_with_pipe, processes_for, receive, send_and_exit, stop
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -43,7 +43,7 @@ def process_count(jobs: int, shardable_pages: int) -> int:
     gets a worthwhile share."""
     if jobs:
         return max(1, min(jobs, shardable_pages))
-    return max(1, min(usable_cores(), shardable_pages // MIN_PAGES_PER_PROCESS))
+    return processes_for(shardable_pages, MIN_PAGES_PER_PROCESS)
 
 
 def can_fork(config: Any) -> tuple[bool, str]:

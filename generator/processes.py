@@ -38,11 +38,15 @@ def fork_is_safe() -> tuple[bool, str]:
 MIN_ITEMS_PER_PROCESS = 500  # forking costs more than a shorter run saves
 
 
-def split(items: Sequence[T], parallel: bool, minimum: int | None = None) -> list[Sequence[T]]:
+def processes_for(items: int, minimum: int) -> int:
+    """One process per core, while each still gets at least ``minimum`` items."""
+    return max(1, min(usable_cores(), items // minimum))
+
+
+def split(items: Sequence[T], parallel: bool) -> list[Sequence[T]]:
     """Contiguous runs of ``items``, as equal as can be: one per core when ``parallel``, but
-    none shorter than ``minimum`` (default MIN_ITEMS_PER_PROCESS)."""
-    minimum = minimum or MIN_ITEMS_PER_PROCESS
-    parts = max(1, min(usable_cores(), len(items) // minimum)) if parallel else 1
+    none shorter than MIN_ITEMS_PER_PROCESS."""
+    parts = processes_for(len(items), MIN_ITEMS_PER_PROCESS) if parallel else 1
     size, extra = divmod(len(items), parts)
     bounds = [index * size + min(index, extra) for index in range(parts + 1)]
     return [items[start:end] for start, end in itertools.pairwise(bounds)]

@@ -59,6 +59,18 @@ class _Corpus:
     rank_of: np.ndarray  # each row's place in id order, for ties
     pinned: dict[int, list[int]]  # rows pinned by a document's row, in the curator's order
     excluded: dict[int, list[int]]  # rows never ranked for a document's row (banned, pinned)
+    terms_split: _TermSplit  # the float32 matrix, split for the candidates' products
+    margin: float  # see _float32_margin
+
+
+@dataclass(frozen=True)
+class _TermSplit:
+    """The matrix's columns in two parts, made once before any fork so every process shares
+    them: common terms as a dense array, rare ones sparse (with its transpose)."""
+
+    common: np.ndarray
+    rare: sparse.csr_matrix
+    rare_transposed: sparse.csr_matrix
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +85,9 @@ def _related_papers(documents: tuple[Document, ...], count: int,
     order = np.argsort(np.array([doc.id for doc in documents]), kind="stable")
     rank_of = np.empty(len(documents), dtype=np.int64)
     rank_of[order] = np.arange(len(documents))
-    corpus = _Corpus(documents, matrix, terms, rank_of, *_curated(documents, count))
+    corpus = _Corpus(documents, matrix, terms, rank_of, *_curated(documents, count),
+                     _split_terms(matrix.astype(np.float32), _dense_from_df(len(documents))),
+                     _float32_margin(matrix))
     runs = split(range(len(documents)), parallel)
     result: dict[str, tuple[Relation, ...]] = {}
     # One BLAS thread per process when the runs already fill the cores.
@@ -139,11 +153,8 @@ def _choose(corpus: _Corpus, row: int, right: np.ndarray, scores: np.ndarray, pa
 def _candidates(corpus: _Corpus, rows: range, count: int) -> tuple[np.ndarray, np.ndarray]:
     """(row, other) pairs that float32 scores cannot rule out of a row's ``count`` best,
     with its pinned pairs, sorted; ``count`` is also enough where a document pins some."""
-    approximate = corpus.matrix.astype(np.float32)
-    margin = _float32_margin(corpus.matrix)
-    dense_from_df = _dense_from_df(len(corpus.documents))
     lefts, rights = [], []
-    for start, block in _similarity_blocks(approximate, rows, dense_from_df):
+    for start, block in _similarity_blocks(corpus.terms_split, rows):
         block_rows = range(start, start + len(block))
         block[np.arange(len(block)), block_rows] = -1.0
         for row in block_rows:
@@ -151,7 +162,7 @@ def _candidates(corpus: _Corpus, rows: range, count: int) -> tuple[np.ndarray, n
                 block[row - start, corpus.excluded[row]] = -1.0
         kth = (np.partition(block, -count, axis=1)[:, -count] if count < block.shape[1]
                else np.zeros(len(block), dtype=block.dtype))
-        found, others = np.nonzero((block > 0) & (block >= (kth - margin)[:, None]))
+        found, others = np.nonzero((block > 0) & (block >= (kth - corpus.margin)[:, None]))
         lefts.append(found + start)
         rights.append(others)
     pinned = [(row, pin) for row in rows for pin in corpus.pinned.get(row, ())]
@@ -182,19 +193,21 @@ def _dense_from_df(documents: int) -> int:
     return max(2, int(2 * documents ** 0.5))
 
 
-def _similarity_blocks(matrix: sparse.csr_matrix, rows: range,
-                       dense_from_df: int) -> Iterator[tuple[int, np.ndarray]]:
+def _split_terms(matrix: sparse.csr_matrix, dense_from_df: int) -> _TermSplit:
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    rare = matrix[:, np.flatnonzero(frequency < dense_from_df)].tocsr()
+    return _TermSplit(matrix[:, np.flatnonzero(frequency >= dense_from_df)].toarray(),
+                      rare, rare.T.tocsr())
+
+
+def _similarity_blocks(split: _TermSplit, rows: range) -> Iterator[tuple[int, np.ndarray]]:
     """``rows``' similarities to every row, a block of rows at a time, with the block's first
     row: common terms as a dense product (BLAS), rare ones as a sparse product, so neither is
     ever N×N in memory."""
-    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    common = matrix[:, np.flatnonzero(frequency >= dense_from_df)].toarray()
-    rare = matrix[:, np.flatnonzero(frequency < dense_from_df)].tocsr()
-    rare_transposed = rare.T.tocsr()
     for start in range(rows.start, rows.stop, BLOCK_ROWS):
         end = min(start + BLOCK_ROWS, rows.stop)
-        block = common[start:end] @ common.T
-        block += (rare[start:end] @ rare_transposed).toarray()
+        block = split.common[start:end] @ split.common.T
+        block += (split.rare[start:end] @ split.rare_transposed).toarray()
         yield start, block
 
 

@@ -19,7 +19,7 @@ from .citations import bibtex_entry
 from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
-from .processes import run_tasks, split
+from .processes import split
 from .text import html_text, markdown_text, plain_text, truncate
 
 LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "dataset": "Dataset",
@@ -28,14 +28,13 @@ DESCRIPTION_LENGTH = 200
 STATIC_INDEX_LIMIT = 2000  # above this, a static list of every paper would outweigh its use
 
 
-def render_site(site: Site, site_url: str = "", parallel: bool = False) -> dict[str, str]:
+def render_site(site: Site, site_url: str = "") -> dict[str, str]:
     """Every generated page of the wiki, keyed by its path relative to docs/.
 
-    ``site_url`` makes the addresses in citations absolute; without it they are site-relative.
-    With ``parallel``, the pieces of ``render_tasks`` run on every core."""
+    ``site_url`` makes the addresses in citations absolute; without it they are site-relative."""
     files: dict[str, str] = {}
-    for rendered in run_tasks(render_tasks(site, site_url, parallel), parallel):
-        files.update(rendered)
+    for task in render_tasks(site, site_url):
+        files.update(task())
     return files
 
 

@@ -85,7 +85,7 @@ def test_without_forking_the_tasks_run_in_turn() -> None:
 @pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 12345])
 def test_split_keeps_every_item_once_in_order(count: int) -> None:
     items = list(range(count))
-    runs = split(items, parallel=True, minimum=500)
+    runs = split(items, parallel=True)
     assert [item for run in runs for item in run] == items
     assert all(len(run) >= 500 for run in runs) or len(runs) == 1
     assert split(items, parallel=False) == [items]

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from generator.model import Site, _document
-from generator.related import Document, _similarity_blocks, related_papers, tfidf
+from generator.related import (Document, _similarity_blocks, _split_terms, related_papers,
+                               tfidf)
 
 STABILITY_GAP = "efficient-continual-pre-training-by-mitigating-the-stability-gap"
 REWARM = "continual-pre-training-of-large-language-models-how-to-re-warm-your-model"
@@ -80,7 +81,7 @@ def test_dense_and_sparse_products_agree(site_model: Site) -> None:
 
     def scores(dense_from_df: int) -> np.ndarray:
         return np.round(np.vstack([block for _, block in
-                                   _similarity_blocks(matrix, rows, dense_from_df)]), 6)
+                                   _similarity_blocks(_split_terms(matrix, dense_from_df), rows)]), 6)
 
     all_dense = scores(1)
     assert all_dense.shape == (len(rows), len(rows))
