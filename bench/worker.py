@@ -135,12 +135,16 @@ def _time_plugin_events(config: Any) -> tuple[dict[str, float], dict[str, float]
 
 def _accumulating(method: Callable[..., Any], totals: dict[str, float], cpu: dict[str, float],
                   name: str, event: str) -> Callable[..., Any]:
+    # pre_build runs the generator, whose forked workers are reaped within the hook: their
+    # CPU is the plugin's. The page workers reaped in post_build render for MkDocs.
+    clock = _cpu_seconds if event == "pre_build" else time.process_time
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), clock()
         try:
             return method(*args, **kwargs)
         finally:
-            spent, cpu_spent = time.perf_counter() - started, time.process_time() - cpu_started
+            spent, cpu_spent = time.perf_counter() - started, clock() - cpu_started
             for key in (name, f"{name}:{event}"):
                 totals[key] = totals.get(key, 0.0) + spent
                 cpu[key] = cpu.get(key, 0.0) + cpu_spent
