@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -58,7 +58,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     given = {**_static_pages(paths), **(extra_files or {})}
     tasks = [*render_tasks(site, site_url or "", parallel),
              lambda: {**render_stats(site), **_data_files(site, site_url)}]
-    outcomes = run_tasks([partial(_write, docs_dir, task, set(given)) for task in tasks], parallel)
+    outcomes = run_tasks([partial(_write, docs_dir, task, given.keys()) for task in tasks],
+                         parallel)
     outcomes.append(_write(docs_dir, lambda: given, set()))
     clock.lap("render")
     names = {name for made, _ in outcomes for name in made}
@@ -69,7 +70,7 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
 
 
 def _write(docs_dir: Path, render: Callable[[], dict[str, str]],
-           skip: set[str]) -> tuple[list[str], list[str]]:
+           skip: Container[str]) -> tuple[list[str], list[str]]:
     """Render, then write what changed, in the same process: the pages never travel between
     processes. ``skip`` names pages written from elsewhere (a hand-written page wins over a
     generated one of the same name). Returns the names made and the names written."""

@@ -23,7 +23,7 @@ from typing import Any
 from mkdocs.structure.files import File
 from mkdocs.utils import clean_directory
 
-from .parallel import in_page_order, page_of, page_positions, search_plugin
+from .parallel import in_page_order, page_of, search_plugin
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -32,7 +32,7 @@ log = logging.getLogger("mkdocs.plugins.paperwiki")
 class IncrementalBuilds:
     fingerprint: str = ""
     rebuilt: set[str] = field(default_factory=set)
-    positions: dict[str, int] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)  # set by the plugin each build
 
     def start(self, config: Any, removed: tuple[str, ...]) -> None:
         """Before MkDocs renders: empty the site if the navigation or settings changed, else
@@ -51,9 +51,6 @@ class IncrementalBuilds:
     def forget(self) -> None:
         """A build failed part-way: which pages it rendered is unknown, so the next renders all."""
         self.fingerprint = ""
-
-    def note_files(self, files: Any) -> None:
-        self.positions = page_positions(files)
 
     def note_rendered(self, page: Any) -> None:
         self.rebuilt.add(page.url)

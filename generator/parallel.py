@@ -79,12 +79,13 @@ class PageShards:
     # -- splitting and forking ------------------------------------------------------------
 
     @classmethod
-    def fork(cls, files: Files, processes: int, shardable: list[File]) -> PageShards:
-        """Fork ``processes - 1`` workers, each owning a contiguous run of ``shardable``; the
-        main process keeps the first run and every page that is not shardable."""
-        pages = files.documentation_pages()
+    def fork(cls, pages: Sequence[File], positions: dict[str, int], processes: int,
+             shardable: list[File]) -> PageShards:
+        """Fork ``processes - 1`` workers, each owning a contiguous run of ``shardable`` (some
+        of ``pages``, placed by ``page_positions``); the main process keeps the first run and
+        every page that is not shardable."""
         shares = split_pages(shardable, processes, _main_extra_cost(pages, shardable))
-        shards = cls(page_order=page_positions(files))
+        shards = cls(page_order=positions)
         for index in range(1, processes):
             pid, pipe = fork_with_pipe()
             if pid == 0:
@@ -188,10 +189,10 @@ def _failure(pid: int, status: int) -> str:
     return f"process {pid} stopped with exit status {status}; its errors are above"
 
 
-def page_positions(files: Files) -> dict[str, int]:
+def page_positions(pages: Sequence[File]) -> dict[str, int]:
     """Each page's place in build order, by the address search entries use (home is "")."""
     return {("" if file.url in (".", "./") else file.url): index
-            for index, file in enumerate(files.documentation_pages())}
+            for index, file in enumerate(pages)}
 
 
 def page_of(entry: dict[str, Any]) -> str:

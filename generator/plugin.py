@@ -20,7 +20,7 @@ from .errors import ContentError
 from .generate import generate
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
 from .model import Site
-from .parallel import PageShards, can_fork, process_count
+from .parallel import PageShards, can_fork, page_positions, process_count
 from .search import index_with_pagefind, search_page
 from .store import ContentPaths
 from .text import html_text
@@ -87,9 +87,10 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
     @event_priority(-100)  # fork after every other plugin has seen the files
     def on_files(self, files: Any, config: Any) -> Any:
         self.shards = PageShards()
-        if self.incremental:
-            self.incremental.note_files(files)
         pages = files.documentation_pages()
+        positions = page_positions(pages)
+        if self.incremental:
+            self.incremental.positions = positions
         papers = [file for file in pages if _is_paper_page(file.src_uri)]
         processes = process_count(self.config.jobs, len(papers))
         if processes < 2:
@@ -102,7 +103,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                     "PaperWiki: rendering pages in one process: %s", why_not)
             return files
         log.info("PaperWiki: rendering %d pages in %d processes …", len(pages), processes)
-        self.shards = PageShards.fork(files, processes, papers)
+        self.shards = PageShards.fork(pages, positions, processes, papers)
         return files
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
