@@ -169,7 +169,9 @@ def summary_table(results: list[dict[str, Any]]) -> list[str]:
     head = "| Measure | " + " | ".join(f"N = {r['size']}" for r in results) + " |"
     lines = ["## Summary", "",
              ("Times are wall seconds with CPU seconds in parentheses; ratios likewise (wall, "
-              "then CPU). Other work on the machine inflates wall times, not CPU times."), "",
+              "then CPU). Other work on the machine inflates wall times, not CPU times. "
+              "Generator cold, MkDocs alone and `paperwiki build` are each the run with the "
+              "median wall time of several (every run is listed under its size below)."), "",
              head, "|---|" + "---:|" * len(results)]
     lines += [f"| {label} | " + " | ".join(cell(r) for r in results) + " |"
               for label, cell in SUMMARY_ROWS]
@@ -254,7 +256,8 @@ def detail_rows(r: dict[str, Any]) -> list[Row]:
                      "; ".join(_get(r, "check", "summary") or []) or "—"),
         _call_row(r, "enrich", "Enrich (`build_site`)", _stage(r, "enrich")),
         _call_row(r, "render", "Render Markdown (`render_site`)", _stage(r, "render")),
-        _call_row(r, "generate", "Generator cold (`generate`, empty docs/)", _laps(r)),
+        _call_row(r, "generate", "Generator cold (`generate`, empty docs/)",
+                  _laps(r) + _runs(r, "generate")),
         ("Render + write docs/ (`generate`'s render lap, every core)",
          _s(_get(r, "generate", "laps", "render")), "—",
          "—", f"{_get(r, 'generate', 'written') or '—'} files written"),
@@ -263,14 +266,15 @@ def detail_rows(r: dict[str, Any]) -> list[Row]:
         ("MkDocs alone (the above minus the plugin's hooks)", _s(_get(r, "mkdocs", "alone")),
          _s(_get(r, "mkdocs", "alone_cpu")), "—",
          "Markdown → HTML, theme templates, search index, copying assets; paper pages on "
-         "every core"),
+         "every core" + _runs(r, "mkdocs")),
         _call_row(r, "mkdocs-serial", "`mkdocs build` with the plugin set to `jobs: 1`",
                   _plugins(r, "mkdocs-serial")),
         ("MkDocs alone, one process (the above minus the plugin's hooks)",
          _s(_get(r, "mkdocs-serial", "alone")), _s(_get(r, "mkdocs-serial", "alone_cpu")), "—",
          "every page rendered in one process, as before PaperWiki rendered in parallel"),
         _process_row(r, "reference", "Plain Material reference (process)", _reference(r)),
-        _process_row(r, "build", "`paperwiki build` cold (process)", _build(r)),
+        _process_row(r, "build", "`paperwiki build` cold (process)",
+                     _build(r) + _runs(r, "build")),
         _call_row(r, "rebuild", "Regenerate after one paper edit, new process (`generate`)",
                   _rebuild(r, "rebuild")),
         _call_row(r, "rebuild-warm", "Regenerate after one paper edit, running process "
@@ -326,6 +330,16 @@ def _laps(r: dict[str, Any]) -> str:
             f"feeds); "
             f"{_get(r, 'generate', 'pages')} files; "
             f"process wall {_s(_get(r, 'generate', 'wall'))} s")
+
+
+def _runs(r: dict[str, Any], key: str) -> str:
+    """Every run of a repeated stage, in the order they ran; the row shows the median one."""
+    runs = _get(r, key, "runs")
+    if not runs or len(runs) < 2:
+        return ""
+    walls = ", ".join(_s(wall) for wall, _ in runs)
+    cpus = ", ".join(_s(cpu) for _, cpu in runs)
+    return f"; the median of {len(runs)} runs: {walls} s wall ({cpus} s CPU)"
 
 
 def _plugins(r: dict[str, Any], name: str = "mkdocs") -> str:

@@ -53,6 +53,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="seconds before a stage's process is killed")
     parser.add_argument("--size-budget", type=float, default=None,
                         help="seconds per size; stages that would start later are skipped")
+    parser.add_argument("--repeat", type=int, default=3, metavar="K",
+                        help="run the stages the generator's share comes from (generator "
+                             "cold, MkDocs alone, `paperwiki build`) K times and report the "
+                             "run with the median wall time; the share moves by several "
+                             "points between runs of the same code")
     parser.add_argument("--freeze", action="store_true",
                         help="copy generator/ into the work folder at the start and run every "
                              "stage on that copy, so edits made during the run do not mix "
@@ -66,8 +71,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
         parser.error(f"no corpus at {args.corpus}")
-    if any(size <= 0 for size in args.sizes) or args.per_listing <= 0:
-        parser.error("sizes and --per-listing must be positive")
+    if any(size <= 0 for size in args.sizes) or args.per_listing <= 0 or args.repeat <= 0:
+        parser.error("sizes, --per-listing and --repeat must be positive")
     return args
 
 
@@ -97,7 +102,8 @@ def run_size(args: argparse.Namespace, size: int, work: Path,
     project = make_project(REPO, work / f"n{size}" / "project", records, args.per_listing,
                            args.no_byline)
     run = SizeRun(size=size, project=project, records=records, progress=progress,
-                  stage_timeout=args.stage_timeout, budget=args.size_budget, env=env)
+                  stage_timeout=args.stage_timeout, budget=args.size_budget, env=env,
+                  repeat=args.repeat)
     run.results["prepare"] = {"seconds": time.perf_counter() - started,
                               "listings": project.listings, "records": project.records,
                               "without_byline": project.without_byline,

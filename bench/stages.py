@@ -41,13 +41,15 @@ def paperwiki_command() -> list[str]:
 class SizeRun:
     def __init__(self, size: int, project: ScratchProject, records: list[dict[str, Any]],
                  progress: Callable[[str], None], stage_timeout: float,
-                 budget: float | None, env: dict[str, str] | None = None) -> None:
+                 budget: float | None, env: dict[str, str] | None = None,
+                 repeat: int = 1) -> None:
         self.size, self.project, self.records = size, project, records
         self.root = project.root
         self.progress = progress
         self.stage_timeout = stage_timeout
         self.deadline = time.monotonic() + budget if budget else None
         self.env = env
+        self.repeat = repeat
         self.results: dict[str, Any] = {"size": size, "failures": {}}
 
     # -- running ---------------------------------------------------------------------------
@@ -57,11 +59,11 @@ class SizeRun:
                  ("enrich", self.content_stage, ("import",)),
                  ("render", self.content_stage, ("import",)),
                  ("check", self.check, ("import",)),
-                 ("generate", self.generate_cold, ("import",)),
-                 ("mkdocs", self.mkdocs_alone, ("generate",)),
+                 ("generate", self.repeated(self.generate_cold, "seconds", "cpu"), ("import",)),
+                 ("mkdocs", self.repeated(self.mkdocs_alone, "alone", "alone_cpu"), ("generate",)),
                  ("mkdocs-serial", self.mkdocs_alone_serial, ("generate",)),
                  ("reference", self.reference_build, ("generate",)),
-                 ("build", self.full_build, ("import",)),
+                 ("build", self.repeated(self.full_build, "wall", "cpu"), ("import",)),
                  ("rebuild", self.rebuild_after_edit, ("build",)),
                  ("rebuild-warm", self.rebuild_in_process, ("build",))]
         for name, step, needs in steps:
@@ -73,6 +75,24 @@ class SizeRun:
                 step(name)
             except Exception as error:  # noqa: BLE001 - a broken stage must not lose the others
                 self.fail(name, f"{type(error).__name__}: {error}")
+
+    def repeated(self, step: Callable[[str], None], wall: str, cpu: str,
+                 ) -> Callable[[str], None]:
+        """``step`` run ``self.repeat`` times; its result is the run with the median ``wall``
+        time, and ``runs`` lists every run's (``wall``, ``cpu``) seconds in order."""
+
+        def run(name: str) -> None:
+            runs = []
+            for _ in range(self.repeat):
+                step(name)
+                if name not in self.results:  # failed: the reason is already recorded
+                    return
+                runs.append(self.results.pop(name))
+            median = sorted(runs, key=lambda result: result[wall])[(len(runs) - 1) // 2]
+            self.results[name] = {**median, "runs": [(result[wall], result[cpu])
+                                                     for result in runs]}
+
+        return run
 
     def fail(self, name: str, why: str) -> None:
         self.results["failures"][name] = why
