@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .model import PaperEntry, Site
-from .text import MATH
+from .text import math_split
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _TEXT_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
@@ -30,9 +30,8 @@ def page_url(site_url: str, section: str, item_id: str) -> str:
 def bibtex_text(text: str) -> str:
     """A BibTeX field value: ``$…$`` math kept as written, every special character outside
     math escaped, so the entry compiles and the title reads as the authors typed it."""
-    parts = MATH.split(" ".join(text.split()))
     out = []
-    for index, part in enumerate(parts):
+    for index, part in enumerate(math_split(text)):
         if index % 2 and _balanced(part):
             out.append("$" + _MATH_UNSAFE.sub(r"\\\1", part) + "$")
         elif index % 2:

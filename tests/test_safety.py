@@ -131,3 +131,13 @@ def test_front_matter_reads_back_exactly(value: str) -> None:
     assert text.startswith("---\n") and text.endswith("\n---\n")
     assert text.count("\n") == len(fields) + 2  # one line per field, whatever the value holds
     assert yaml.safe_load(text.split("---\n")[1]) == fields
+
+
+@pytest.mark.parametrize("text", [
+    "plain  text\nover lines", "cost of $5 and $x^2$", "$a<b$ then $$", "\\$not math$",
+    "$ spaced $", "ends with $", "$x$", "", "costs $10, saves $20",
+])
+def test_math_split_cuts_as_the_expression_does(text: str) -> None:
+    from generator.text import MATH, math_split
+
+    assert math_split(text) == MATH.split(" ".join(text.split()))
