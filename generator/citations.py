@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .model import PaperEntry, Site
-from .text import math_split
+from .text import math_split, replacer
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _TEXT_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
@@ -41,12 +41,7 @@ def bibtex_text(text: str) -> str:
     return "".join(out)
 
 
-_ESCAPES = str.maketrans(_TEXT_SPECIALS)
-
-
-def _escape(text: str) -> str:
-    """str.translate rather than a loop per character: it runs over every abstract."""
-    return text.translate(_ESCAPES)
+_escape = replacer(_TEXT_SPECIALS)
 
 
 def _balanced(latex: str) -> bool:

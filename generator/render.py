@@ -20,7 +20,7 @@ from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
 from .processes import split
-from .text import html_text, markdown_text, plain_text, truncate
+from .text import html_text, markdown_text, plain_text, replacer, truncate
 
 LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "dataset": "Dataset",
               "other": "Link"}
@@ -59,12 +59,13 @@ def front_matter(**fields: object) -> str:
 
 
 # Characters YAML's reader rejects or reads as line breaks; JSON leaves them raw.
-_YAML_ESCAPES = {code: f"\\u{code:04x}"
-                 for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]}
+_yaml_escapes = replacer({chr(code): f"\\u{code:04x}" for code in
+                          [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]})
+_json = json.JSONEncoder(ensure_ascii=False)
 
 
 def _yaml_value(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False).translate(_YAML_ESCAPES)
+    return _yaml_escapes(_json.encode(value))
 
 
 def safe_url(url: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 # Same shape as arithmatex's inline math: no space just inside the dollars, no escaped dollar.
@@ -54,15 +55,25 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_ENTITIES = {ord(char): f"&#{ord(char)};" for char in _MARKUP}
+def replacer(table: dict[str, str]) -> Callable[[str], str]:
+    """A function replacing every character of ``table`` by its value in one pass.
+
+    str.translate to strings costs ten microseconds an abstract, and most text needs no
+    replacement at all: a search for the characters first, which takes one, spares it."""
+    wanted = re.compile("[" + re.escape("".join(table)) + "]")
+    mapping = str.maketrans(table)
+    return lambda text: text.translate(mapping) if wanted.search(text) else text
+
+
+_entities = replacer({char: f"&#{ord(char)};" for char in _MARKUP})
 
 
 def _literal(text: str, at_start: bool) -> str:
-    """Every markup character as a character reference (str.translate: this runs over every
-    abstract of the wiki), and a first character that would start a list or quote."""
+    """Every markup character as a character reference, and a first character that would
+    start a list or quote."""
     if at_start and text[:1] in _BLOCK_STARTERS:
-        return f"&#{ord(text[0])};" + text[1:].translate(_ENTITIES)
-    return text.translate(_ENTITIES)
+        return f"&#{ord(text[0])};" + _entities(text[1:])
+    return _entities(text)
 
 
 def _math(latex: str) -> str:

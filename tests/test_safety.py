@@ -141,3 +141,12 @@ def test_math_split_cuts_as_the_expression_does(text: str) -> None:
     from generator.text import MATH, math_split
 
     assert math_split(text) == MATH.split(" ".join(text.split()))
+
+
+@pytest.mark.parametrize("text", ["no markup here", "a_b*c", "]^-\\", "&#38;", "", "ü\u2028"])
+def test_replacer_replaces_like_translate(text: str) -> None:
+    from generator.text import replacer
+
+    table = {"_": "\\_", "*": "&#42;", "]": "&#93;", "^": "^^", "-": "&#45;", "\\": "\\\\",
+             "&": "&amp;", "\u2028": "\\u2028"}
+    assert replacer(table)(text) == text.translate(str.maketrans(table))
