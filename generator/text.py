@@ -52,6 +52,11 @@ def html_text(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
+    """Whitespace runs as single spaces, none at the ends. Most text already is, and saying so
+    is quicker than splitting and joining it: every whitespace character but the space is
+    unprintable."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 

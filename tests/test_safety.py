@@ -150,3 +150,19 @@ def test_replacer_replaces_like_translate(text: str) -> None:
     table = {"_": "\\_", "*": "&#42;", "]": "&#93;", "^": "^^", "-": "&#45;", "\\": "\\\\",
              "&": "&amp;", "\u2028": "\\u2028"}
     assert replacer(table)(text) == text.translate(str.maketrans(table))
+
+
+def test_the_space_is_the_only_printable_whitespace() -> None:
+    """What the one-line shortcut in generator/text.py relies on, for this Unicode version."""
+    import sys
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] \
+        == [" "]
+
+
+@pytest.mark.parametrize("text", ["one line", " lead", "trail ", "two  spaces", "tab\there",
+                                  "nbsp\xa0here", "line\nbreak", "zero\u200bwidth", "", " "])
+def test_one_line_collapses_like_split_and_join(text: str) -> None:
+    from generator.text import _one_line
+
+    assert _one_line(text) == " ".join(text.split())
