@@ -11,10 +11,12 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -111,8 +113,27 @@ def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@cache
+def passes_schema(kind: str) -> Callable[[Any], bool]:
+    """A compiled check against the same schema: it says only yes or no, ten times quicker than
+    jsonschema, which nearly every file then skips. It may refuse what jsonschema accepts
+    (its ``$`` in patterns matches only at the very end), never the reverse."""
+    check = fastjsonschema.compile(validator(kind).schema)
+
+    def passes(data: Any) -> bool:
+        try:
+            check(data)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return passes
+
+
 def schema_problems(kind: str, data: Any, path: str) -> list[Problem]:
     """Check ``data`` against a schema; each violation names its line and how to fix it."""
+    if passes_schema(kind)(data):
+        return []
     errors = sorted(validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
     return [problem for error in errors for problem in _explain(error, data, path)]
 

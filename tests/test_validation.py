@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -339,3 +340,41 @@ def test_impossible_calendar_dates_are_the_one_known_difference(kind: str, text:
 def test_every_schema_is_covered() -> None:
     assert sorted(path.name for path in SCHEMAS.glob("*.schema.json")) == [
         "config.schema.json", "listing.schema.json", "paper.schema.json", "topics.schema.json"]
+
+
+ODD_VALUES = [None, True, False, 0, -1, 1, 2.5, 3.0, "", " ", "x", "X y", "a\n", "2024-01-01",
+              "https://x.org", "ftp://x", [], ["x"], ["x", "x"], [1], [True, 1], {}, {"x": 1}]
+
+
+def _mutations(data: object) -> Iterator[object]:
+    """``data`` with one change: any value replaced by an odd one, any key added or removed."""
+    if isinstance(data, dict):
+        yield {**data, "unknown": 1}
+        for key, value in data.items():
+            yield {k: v for k, v in data.items() if k != key}
+            for changed in [*ODD_VALUES, *_mutations(value)]:
+                yield {**data, key: changed}
+    elif isinstance(data, list):
+        yield [*data, *data]
+        for index, value in enumerate(data):
+            for changed in [*ODD_VALUES, *_mutations(value)]:
+                yield [*data[:index], changed, *data[index + 1:]]
+
+
+@pytest.mark.parametrize("kind", ["paper", "topics", "listing", "config"])
+def test_the_compiled_check_never_passes_what_jsonschema_refuses(kind: str) -> None:
+    """The loader trusts the compiled check's yes; its no only sends a file to jsonschema."""
+    from generator.records import passes_schema, validator
+
+    docs = {"paper": PAPER_DOCS, "topics": TOPIC_DOCS, "listing": LISTING_DOCS,
+            "config": CONFIG_DOCS}[kind]
+    checked = refused = 0
+    for good, _, text in docs:
+        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a safe loader subclass
+        for mutated in [data, *(_mutations(data) if good else ())]:
+            valid, passes = not list(validator(kind).iter_errors(mutated)), passes_schema(kind)
+            assert valid or not passes(mutated), mutated
+            # The one known difference: a "$" in a pattern before a final newline.
+            assert passes(mutated) == valid or "\\n" in json.dumps(mutated), mutated
+            checked, refused = checked + 1, refused + (not valid)
+    assert refused > checked / 2  # the mutations do reach the schema's rules
