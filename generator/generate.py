@@ -1,12 +1,12 @@
 """Run the generator: content/ in, Markdown in docs/ out — shared by the CLI and the plugin.
 
 Only files whose bytes change are rewritten, and files no longer generated are removed, so
-``mkdocs serve`` reloads only what an edit touched and docs/ never holds stale pages.
+``mkdocs serve`` reloads only what an edit touched and docs/ never holds stale pages
+(see ``docsdir.py``).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -14,13 +14,14 @@ from functools import partial
 from pathlib import Path
 
 from .citations import render_bibliography
+from .docsdir import DocsWriter, remove_stale
 from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
 from .processes import run_tasks
 from .render import render_tasks
 from .stats import render_stats
-from .store import ContentPaths, load_content, write_atomically
+from .store import ContentPaths, load_content
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     work done in a forked child does not fill).
 
     Each process writes the pages it renders. So a failure while rendering (a bug, not a
-    content problem) can leave some pages new and some old, but never one half-written; the
-    site itself is only replaced by a complete build."""
+    content problem) can leave some pages changed and others not, but never one half-written
+    and no new one; the site itself is only replaced by a complete build."""
     clock = _Clock()
     progress(f"reading {paths.root.name}/ …")
     content = load_content(paths, parallel)
@@ -58,25 +59,29 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     given = {**_static_pages(paths), **(extra_files or {})}
     tasks = [*render_tasks(site, site_url or "", parallel),
              lambda: {**render_stats(site), **_data_files(site, site_url)}]
-    outcomes = run_tasks([partial(_write, docs_dir, task, given.keys()) for task in tasks],
-                         parallel)
-    outcomes.append(_write(docs_dir, lambda: given, set()))
+    writer = DocsWriter(docs_dir)
+    try:
+        outcomes = run_tasks([partial(_write, writer, task, given.keys()) for task in tasks],
+                             parallel)
+        outcomes.append(_write(writer, lambda: given, set()))
+        writer.publish()
+    finally:
+        writer.discard()
     clock.lap("render")
     names = {name for made, _ in outcomes for name in made}
     written = tuple(sorted(name for _, changed in outcomes for name in changed))
-    removed = _remove_stale(docs_dir, names)
+    removed = remove_stale(docs_dir, names)
     clock.lap("clean")
     return GenerateReport(site, len(names), written, removed, clock.laps)
 
 
-def _write(docs_dir: Path, render: Callable[[], dict[str, str]],
+def _write(writer: DocsWriter, render: Callable[[], dict[str, str]],
            skip: Container[str]) -> tuple[list[str], list[str]]:
     """Render, then write what changed, in the same process: the pages never travel between
     processes. ``skip`` names pages written from elsewhere (a hand-written page wins over a
     generated one of the same name). Returns the names made and the names written."""
     files = {name: text for name, text in render().items() if name not in skip}
-    return list(files), [name for name, text in files.items()
-                         if write_atomically(docs_dir / name, text)]
+    return list(files), [name for name, text in files.items() if writer.write(name, text)]
 
 
 def _static_pages(paths: ContentPaths) -> dict[str, str]:
@@ -94,27 +99,6 @@ def _data_files(site: Site, site_url: str | None) -> dict[str, str]:
     if site_url:
         files.update(render_feeds(site, site_url))
     return files
-
-
-def _remove_stale(docs_dir: Path, keep: set[str]) -> tuple[str, ...]:
-    """Delete what the generator no longer makes. os.walk with plain strings: Path objects for
-    ten thousand files took half a second on every rebuild."""
-    if not docs_dir.is_dir():
-        return ()
-    keep = keep | {".gitignore"}  # keeps the folder in git while ignoring its contents
-    stale, folders = [], []
-    for folder, _, names in os.walk(docs_dir):
-        relative = os.path.relpath(folder, docs_dir).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        folders.append(folder)
-        stale += [prefix + name for name in names if prefix + name not in keep]
-    stale.sort()
-    for path in stale:
-        (docs_dir / path).unlink()
-    for folder in sorted(folders, reverse=True):
-        if folder != str(docs_dir) and not os.listdir(folder):
-            os.rmdir(folder)
-    return tuple(stale)
 
 
 class _Clock:

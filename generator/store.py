@@ -178,6 +178,12 @@ def write_atomically(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         pass
+    replace_atomically(path, data)
+    return True
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Write a temporary file beside ``path``, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -187,7 +193,6 @@ def write_atomically(path: Path, text: str) -> bool:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return True
 
 
 PAPER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schemas/paper.schema.json\n"

@@ -1,0 +1,80 @@
+"""Writing docs/: new pages staged and moved in, changed ones replaced, unchanged ones left."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+from generator.docsdir import DocsWriter, remove_stale
+from generator.processes import fork_is_safe, run_tasks
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): path.read_text("utf-8")
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_a_first_run_moves_whole_folders_in(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    writer = DocsWriter(docs)
+    assert [writer.write(name, name.upper()) for name in ("index.md", "papers/a.md",
+                                                          "papers/b.md", "feeds/t/x.xml")] \
+        == [True] * 4
+    assert [name for name in os.listdir(docs) if not name.startswith(".")] == []
+    writer.publish()
+    writer.discard()
+    assert tree(docs) == {"feeds/t/x.xml": "FEEDS/T/X.XML", "index.md": "INDEX.MD",
+                          "papers/a.md": "PAPERS/A.MD", "papers/b.md": "PAPERS/B.MD"}
+    assert sorted(os.listdir(docs)) == ["feeds", "index.md", "papers"]
+
+
+def test_a_later_run_touches_only_what_changed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "papers").mkdir(parents=True)
+    for name, text in {"papers/same.md": "same", "papers/old.md": "old", ".gitignore": "*"}.items():
+        (docs / name).write_text(text, "utf-8")
+    os.utime(docs / "papers" / "same.md", ns=(1, 1))
+    writer = DocsWriter(docs)
+    assert writer.write("papers/same.md", "same") is False
+    assert writer.write("papers/old.md", "new") is True
+    assert (docs / "papers" / "old.md").read_text("utf-8") == "new"  # replaced at once
+    assert writer.write("papers/added.md", "added") is True
+    assert writer.write("topics/t.md", "topic") is True
+    writer.publish()
+    assert tree(docs) == {".gitignore": "*", "papers/added.md": "added", "papers/old.md": "new",
+                          "papers/same.md": "same", "topics/t.md": "topic"}
+    assert (docs / "papers" / "same.md").stat().st_mtime_ns == 1
+    assert not [name for name in os.listdir(docs / "papers") if name.startswith(".")]
+
+
+def test_a_failed_run_adds_no_page_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    writer = DocsWriter(docs)
+    writer.write("papers/a.md", "a")
+    writer.discard()  # what generate does when rendering raises
+    assert os.listdir(docs) == []
+
+
+def test_a_leftover_staging_folder_is_removed_as_stale(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    DocsWriter(docs).write("papers/a.md", "a")  # a run killed before publishing
+    (docs / "index.md").write_text("home", "utf-8")
+    removed = remove_stale(docs, {"index.md"})
+    assert len(removed) == 1 and removed[0].endswith("/papers/a.md")
+    assert os.listdir(docs) == ["index.md"]
+
+
+def _write_some(writer: DocsWriter, names: list[str]) -> list[bool]:
+    return [writer.write(name, name) for name in names]
+
+
+def test_forked_processes_stage_into_one_run(tmp_path: Path) -> None:
+    assert fork_is_safe()[0]
+    docs = tmp_path / "docs"
+    writer = DocsWriter(docs)
+    runs = [[f"papers/{n}.md" for n in range(start, 300, 3)] for start in range(3)]
+    results = run_tasks([partial(_write_some, writer, names) for names in runs], parallel=True)
+    writer.publish()
+    assert results == [[True] * 100] * 3
+    assert tree(docs) == {name: name for names in runs for name in names}
