@@ -1,8 +1,7 @@
 """Related papers by text similarity, each with the terms that make the pair similar.
 
-TF-IDF over title and abstract (scikit-learn's vectoriser: tokenisation, stop words and
-sublinear weighting we would otherwise maintain ourselves), cosine similarity computed in
-row blocks so that 10,000 papers never need an N×N Python loop or an N×N matrix.
+TF-IDF over title and abstract (see ``tfidf.py``), cosine similarity computed in row blocks
+so that 10,000 papers never need an N×N Python loop or an N×N matrix.
 
 The best pairs are found in two passes. A fast one in float32 keeps, for each paper, every
 other paper that float32's rounding error cannot rule out of its best. An exact one in
@@ -18,10 +17,10 @@ from functools import lru_cache, partial
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
 from .processes import run_tasks, split
+from .tfidf import tfidf
 
 BLOCK_ROWS = 512
 TERMS_PER_LINK = 4
@@ -78,7 +77,7 @@ def _related_papers(documents: tuple[Document, ...], count: int,
                     parallel: bool) -> dict[str, tuple[Relation, ...]]:
     if not documents or count == 0:
         return {doc.id: () for doc in documents}
-    vectors = tfidf(documents)
+    vectors = tfidf([doc.text for doc in documents])
     if vectors is None:
         return {doc.id: () for doc in documents}
     matrix, terms = vectors
@@ -96,19 +95,6 @@ def _related_papers(documents: tuple[Document, ...], count: int,
                               parallel):
             result.update(part)
     return result
-
-
-def tfidf(documents: Sequence[Document]) -> tuple[sparse.csr_matrix, np.ndarray] | None:
-    """Unit-length TF-IDF rows (float64) and their terms in alphabetical order; None when too
-    few documents share any term."""
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
-                                 max_df=0.5, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b",
-                                 dtype=np.float64)
-    try:
-        matrix = vectorizer.fit_transform(doc.text for doc in documents).tocsr()
-    except ValueError:  # too few documents for any term to appear twice
-        return None
-    return matrix, vectorizer.get_feature_names_out()
 
 
 def _curated(documents: tuple[Document, ...], count: int,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from generator.model import Site, _document
-from generator.related import (Document, _similarity_blocks, _split_terms, related_papers,
-                               tfidf)
+from generator.related import Document, _similarity_blocks, _split_terms, related_papers
+from generator.tfidf import tfidf
 
 STABILITY_GAP = "efficient-continual-pre-training-by-mitigating-the-stability-gap"
 REWARM = "continual-pre-training-of-large-language-models-how-to-re-warm-your-model"
@@ -76,7 +76,7 @@ def test_pinned_first_banned_never() -> None:
 def test_dense_and_sparse_products_agree(site_model: Site) -> None:
     """Common terms go to a dense product and rare ones to a sparse one; where the line is
     drawn must not change any score (to the six decimals ties are decided on)."""
-    matrix, _ = tfidf([_document(e.paper) for e in site_model.papers.values()])
+    matrix, _ = tfidf([_document(e.paper).text for e in site_model.papers.values()])
     rows = range(matrix.shape[0])
 
     def scores(dense_from_df: int) -> np.ndarray:
@@ -93,7 +93,7 @@ def test_dense_and_sparse_products_agree(site_model: Site) -> None:
 def assert_exact_ranking(documents: list[Document], count: int) -> None:
     """The result is what exact scores of all pairs give: best first, equal rounded scores
     by id."""
-    matrix, _ = tfidf(documents)
+    matrix, _ = tfidf([doc.text for doc in documents])
     exact = np.round((matrix @ matrix.T).toarray(), 6)
     result = related_papers(documents, count)
     for row, doc in enumerate(documents):
