@@ -113,17 +113,26 @@ def mkdocs_stage(config_file: Path, site_dir: Path) -> dict[str, Any]:
     config.site_dir = str(site_dir)
     plugin_seconds, plugin_cpu = _time_plugin_events(config)
     _, seconds = _timed(lambda: build(config))
-    return {"seconds": seconds, "plugin_seconds": plugin_seconds, "plugin_cpu": plugin_cpu,
+    return {"seconds": seconds, "plugin_seconds": plugin_seconds,
+            "plugin_cpu": plugin_cpu.as_dict(),
             "warnings": warnings.count, "peak_kb": _peak_kb()}
 
 
-def _time_plugin_events(config: Any) -> tuple[dict[str, float], dict[str, float]]:
+def _time_plugin_events(config: Any) -> tuple[dict[str, float], _SharedTotals]:
     """Wrap every registered event handler so its wall and CPU time add up under its plugin's
-    name (and under ``plugin:event``)."""
-    totals: dict[str, float] = {}
-    cpu: dict[str, float] = {}
+    name (and under ``plugin:event``).
+
+    Page workers forked during the build run handlers too (post_page, page_markdown). Their
+    CPU time adds up in memory shared with this process. Their wall time does not: the
+    workers run beside this process on their share of the pages, so this process's own
+    handler time is what the build's wall time would lose without them."""
     plugins = config.plugins
     origins = getattr(plugins, "_event_origins", {})
+    names = {origins.get(method, "<unknown>") for methods in plugins.events.values()
+             for method in methods}
+    keys = sorted({*names, *(f"{name}:{event}" for event in plugins.events for name in names)})
+    totals: dict[str, float] = {}
+    cpu = _SharedTotals(keys)
     for event, methods in plugins.events.items():
         for index, method in enumerate(methods):
             name = origins.get(method, "<unknown>")
@@ -133,21 +142,42 @@ def _time_plugin_events(config: Any) -> tuple[dict[str, float], dict[str, float]
     return totals, cpu
 
 
-def _accumulating(method: Callable[..., Any], totals: dict[str, float], cpu: dict[str, float],
+class _SharedTotals:
+    """Seconds by key, added to by this process and by every process it forks."""
+
+    def __init__(self, keys: list[str]) -> None:
+        import multiprocessing
+
+        self.index = {key: position for position, key in enumerate(keys)}
+        self.values = multiprocessing.Array("d", len(keys))
+
+    def add(self, key: str, seconds: float) -> None:
+        with self.values.get_lock():
+            self.values[self.index[key]] += seconds
+
+    def as_dict(self) -> dict[str, float]:
+        return {key: self.values[position] for key, position in self.index.items()
+                if self.values[position]}
+
+
+def _accumulating(method: Callable[..., Any], totals: dict[str, float], cpu: _SharedTotals,
                   name: str, event: str) -> Callable[..., Any]:
     # pre_build runs the generator, whose forked workers are reaped within the hook: their
     # CPU is the plugin's. The page workers reaped in post_build render for MkDocs.
     clock = _cpu_seconds if event == "pre_build" else time.process_time
+    parent = os.getpid()
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started, cpu_started = time.perf_counter(), clock()
+        started, cpu_started, process = time.perf_counter(), clock(), os.getpid()
         try:
             return method(*args, **kwargs)
         finally:
-            spent, cpu_spent = time.perf_counter() - started, clock() - cpu_started
-            for key in (name, f"{name}:{event}"):
-                totals[key] = totals.get(key, 0.0) + spent
-                cpu[key] = cpu.get(key, 0.0) + cpu_spent
+            if os.getpid() == process:  # else a worker forked inside the handler returns
+                spent, cpu_spent = time.perf_counter() - started, clock() - cpu_started
+                for key in (name, f"{name}:{event}"):
+                    if process == parent:
+                        totals[key] = totals.get(key, 0.0) + spent
+                    cpu.add(key, cpu_spent)
     wrapper.mkdocs_priority = getattr(method, "mkdocs_priority", 0)  # type: ignore[attr-defined]
     return wrapper
 
