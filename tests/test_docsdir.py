@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from functools import partial
 from pathlib import Path
 
 from generator.docsdir import DocsWriter, remove_stale
-from generator.processes import fork_is_safe, run_tasks
+from tests.test_processes import forks, run_python
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -65,16 +64,23 @@ def test_a_leftover_staging_folder_is_removed_as_stale(tmp_path: Path) -> None:
     assert os.listdir(docs) == ["index.md"]
 
 
-def _write_some(writer: DocsWriter, names: list[str]) -> list[bool]:
-    return [writer.write(name, name) for name in names]
-
-
+@forks
 def test_forked_processes_stage_into_one_run(tmp_path: Path) -> None:
-    assert fork_is_safe()[0]
     docs = tmp_path / "docs"
-    writer = DocsWriter(docs)
-    runs = [[f"papers/{n}.md" for n in range(start, 300, 3)] for start in range(3)]
-    results = run_tasks([partial(_write_some, writer, names) for names in runs], parallel=True)
-    writer.publish()
-    assert results == [[True] * 100] * 3
-    assert tree(docs) == {name: name for names in runs for name in names}
+    output = run_python(f"""
+        import os
+        from functools import partial
+        from pathlib import Path
+        from generator.docsdir import DocsWriter
+        from generator.processes import run_tasks
+        writer = DocsWriter(Path({str(docs)!r}))
+        parent = os.getpid()
+        def write(start):
+            names = range(start, 300, 3)
+            return [writer.write(f"papers/{{n}}.md", str(n)) for n in names], os.getpid() != parent
+        results = run_tasks([partial(write, start) for start in range(3)])
+        writer.publish()
+        print([(all(changed), forked) for changed, forked in results])
+    """)
+    assert output.strip() == "[(True, False), (True, True), (True, True)]"
+    assert tree(docs) == {f"papers/{n}.md": str(n) for n in range(300)}
