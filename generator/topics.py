@@ -11,6 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
+
+import ahocorasick
 
 from .errors import Problem
 from .records import Paper, Topic
@@ -20,16 +23,11 @@ from .records import Paper, Topic
 class Matcher:
     """A union of patterns, and lowercase words one of which every match must contain.
 
-    Checking those words with ``in`` first skips most regular-expression searches: on ten
-    thousand abstracts the searches took seconds, most of them finding nothing."""
+    Looking for those words first skips most regular-expression searches: on ten thousand
+    abstracts the searches took seconds, most of them finding nothing."""
 
     pattern: re.Pattern[str]
     hints: tuple[str, ...] | None  # None: no word is certain, always search
-
-    def search(self, text: str, lowered: str) -> bool:
-        if self.hints is not None and not any(map(lowered.__contains__, self.hints)):
-            return False
-        return self.pattern.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -38,9 +36,51 @@ class TopicRule:
     title: Matcher | None
     abstract: Matcher | None
 
-    def matches(self, title: str, abstract: str, lowered_title: str, lowered_abstract: str) -> bool:
-        return bool((self.title and self.title.search(title, lowered_title))
-                    or (self.abstract and self.abstract.search(abstract, lowered_abstract)))
+
+class RuleMatcher:
+    """Which rules a title and abstract match. Every rule's words are found in one pass over
+    each text (an Aho-Corasick automaton): testing them word by word with ``in`` scanned an
+    abstract three hundred times and took 0.8 s at ten thousand papers, this takes 0.3 s."""
+
+    def __init__(self, rules: tuple[TopicRule, ...]) -> None:
+        words = sorted({word for rule in rules for matcher in (rule.title, rule.abstract)
+                        if matcher and matcher.hints for word in matcher.hints})
+        self.automaton = ahocorasick.Automaton()
+        for number, word in enumerate(words):
+            self.automaton.add_word(word, number)
+        self.automaton.make_automaton()
+        number_of = {word: number for number, word in enumerate(words)}
+        self.rules = [(rule.topic_id, _Wanted.of(rule.title, number_of),
+                       _Wanted.of(rule.abstract, number_of)) for rule in rules]
+
+    def __call__(self, title: str, abstract: str) -> tuple[str, ...]:
+        in_title, in_abstract = self._words_in(title), self._words_in(abstract)
+        return tuple(topic_id for topic_id, by_title, by_abstract in self.rules
+                     if (by_title and by_title.matches(title, in_title))
+                     or (by_abstract and by_abstract.matches(abstract, in_abstract)))
+
+    def _words_in(self, text: str) -> set[int]:
+        if self.automaton.kind != ahocorasick.AHOCORASICK:  # no words: nothing to find
+            return set()
+        return set(map(itemgetter(1), self.automaton.iter(text.lower())))
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    pattern: re.Pattern[str]
+    words: frozenset[int] | None  # numbers of the automaton's words; None: always search
+
+    @staticmethod
+    def of(matcher: Matcher | None, number_of: dict[str, int]) -> _Wanted | None:
+        if matcher is None:
+            return None
+        words = None if matcher.hints is None else frozenset(map(number_of.get, matcher.hints))
+        return _Wanted(matcher.pattern, words)
+
+    def matches(self, text: str, found: set[int]) -> bool:
+        if self.words is not None and self.words.isdisjoint(found):
+            return False
+        return self.pattern.search(text) is not None
 
 
 def compile_rules(topics: tuple[Topic, ...]) -> tuple[list[TopicRule], list[Problem]]:
@@ -175,11 +215,4 @@ def _matcher(rules: tuple[TopicRule, ...]) -> Callable[[str, str], tuple[str, ..
     """Rule matches depend only on the text and the rules; regular expressions over ten
     thousand abstracts take seconds, so `paperwiki serve` reuses them between rebuilds. The
     rules are looked up once per build: hashing them for every paper cost seconds too."""
-
-    @lru_cache(maxsize=100_000)
-    def matching(title: str, abstract: str) -> tuple[str, ...]:
-        lowered_title, lowered_abstract = title.lower(), abstract.lower()
-        return tuple(rule.topic_id for rule in rules
-                     if rule.matches(title, abstract, lowered_title, lowered_abstract))
-
-    return matching
+    return lru_cache(maxsize=100_000)(RuleMatcher(rules))

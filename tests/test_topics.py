@@ -6,7 +6,8 @@ import pytest
 
 from generator.records import Content
 from generator.store import ContentPaths, load_content
-from generator.topics import compile_rules, required_literals
+from generator.records import Topic
+from generator.topics import RuleMatcher, compile_rules, required_literals
 from tests.project import REPO
 
 
@@ -29,13 +30,48 @@ def content() -> Content:
     return load_content(ContentPaths(REPO / "content"))
 
 
+def plain_matches(rules, title: str, abstract: str) -> tuple[str, ...]:  # noqa: ANN001
+    return tuple(rule.topic_id for rule in rules
+                 if (rule.title and rule.title.pattern.search(title))
+                 or (rule.abstract and rule.abstract.pattern.search(abstract)))
+
+
 def test_prefilter_agrees_with_plain_regular_expressions(content: Content) -> None:
     rules, problems = compile_rules(content.topics)
     assert not problems
+    matcher = RuleMatcher(tuple(rules))
+    matched = 0
     for paper in content.papers:
-        title, abstract = paper.title, paper.abstract
-        for rule in rules:
-            plain = bool((rule.title and rule.title.pattern.search(title))
-                         or (rule.abstract and rule.abstract.pattern.search(abstract)))
-            assert rule.matches(title, abstract, title.lower(), abstract.lower()) == plain, \
-                (paper.id, rule.topic_id)
+        expected = plain_matches(rules, paper.title, paper.abstract)
+        assert matcher(paper.title, paper.abstract) == expected, paper.id
+        matched += len(expected)
+    assert matched > len(content.papers)
+
+
+def topic(topic_id: str, title: tuple[str, ...] = (), abstract: tuple[str, ...] = ()) -> Topic:
+    return Topic(topic_id, topic_id, "d", "content/topics.yaml", 1, title_patterns=title,
+                 abstract_patterns=abstract)
+
+
+@pytest.mark.parametrize(("title", "abstract"), [
+    ("Diffusion models", ""), ("", "a latent diffusion model"), ("", "sensor fusion"),
+    ("DIFFERENTIAL privacy", "no words of any rule"), ("", "fusion of diffusion and diffs"),
+    ("", "pretraining, pre-training and pre training"), ("", ""),
+])
+def test_overlapping_words_are_all_found(title: str, abstract: str) -> None:
+    """One word inside another ('fusion' in 'diffusion', 'diff' at its start) still counts."""
+    rules, problems = compile_rules((
+        topic("diffusion", title=("diffusion",), abstract=("diffusion models?",)),
+        topic("fusion", abstract=("fusion",)), topic("diff", title=("diff",), abstract=("diffs?",)),
+        topic("pretraining", abstract=("pre[- ]?training",)),  # looks for "training" ...
+        topic("one-word", abstract=("pretraining",)),  # ... inside this one's "pretraining"
+        topic("anything", abstract=(".",)),
+    ))
+    assert not problems
+    assert RuleMatcher(tuple(rules))(title, abstract) == plain_matches(rules, title, abstract)
+
+
+def test_rules_without_words_to_look_for() -> None:
+    rules, _ = compile_rules((topic("short", abstract=("a|b",)),))
+    assert RuleMatcher(tuple(rules))("", "a b") == ("short",)
+    assert RuleMatcher(())("title", "abstract") == ()
