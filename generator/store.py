@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,16 @@ from .records import (
 from .yamlfile import read_yaml
 
 T = TypeVar("T")
+
+
+def _new_file_mode() -> int:
+    """What open() gives a new file under this process's umask (read once, at import)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+NEW_FILE_MODE = _new_file_mode()
 
 
 @dataclass(frozen=True)
@@ -183,10 +194,17 @@ def write_atomically(path: Path, text: str) -> bool:
 
 
 def replace_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file beside ``path``, then rename it over ``path``."""
+    """Write a temporary file beside ``path``, then rename it over ``path``. The file keeps its
+    permissions, or gets those of any new file (a temporary file is only readable by its
+    owner)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = NEW_FILE_MODE
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from generator.docsdir import DocsWriter, remove_stale
@@ -84,3 +85,22 @@ def test_forked_processes_stage_into_one_run(tmp_path: Path) -> None:
     """)
     assert output.strip() == "[(True, False), (True, True), (True, True)]"
     assert tree(docs) == {f"papers/{n}.md": str(n) for n in range(300)}
+
+
+def test_new_and_replaced_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    """Not a temporary file's owner-only mode: new files get what open() would give them,
+    replaced ones keep theirs."""
+    from generator.store import NEW_FILE_MODE, write_atomically
+
+    docs = tmp_path / "docs"
+    (docs / "papers").mkdir(parents=True)
+    (docs / "papers" / "kept.md").write_text("old", "utf-8")
+    (docs / "papers" / "kept.md").chmod(0o640)
+    writer = DocsWriter(docs)
+    writer.write("papers/kept.md", "new")
+    writer.write("papers/new.md", "new")
+    writer.publish()
+    assert write_atomically(tmp_path / "content.yaml", "title: T\n")
+    assert stat.S_IMODE((docs / "papers" / "kept.md").stat().st_mode) == 0o640
+    assert stat.S_IMODE((docs / "papers" / "new.md").stat().st_mode) == NEW_FILE_MODE
+    assert stat.S_IMODE((tmp_path / "content.yaml").stat().st_mode) == NEW_FILE_MODE
