@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .store import replace_atomically
+from .store import write_atomically
 
 KEEP = frozenset({".gitignore"})  # keeps the folder in git while ignoring its contents
 
@@ -36,16 +36,8 @@ class DocsWriter:
     def write(self, name: str, text: str) -> bool:
         """Write the page ``name`` (a path relative to docs/) unless it already holds ``text``;
         returns whether it changed."""
-        data = text.encode("utf-8")
-        target = self.docs_dir / name
-        try:
-            if target.read_bytes() == data:
-                return False
-        except FileNotFoundError:
-            self._stage(name, data)
-            return True
-        replace_atomically(target, data)
-        return True
+        return write_atomically(self.docs_dir / name, text,
+                                create=lambda _, data: self._stage(name, data))
 
     def _stage(self, name: str, data: bytes) -> None:
         path = os.path.join(self.staging, str(os.getpid()), name)
