@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any

@@ -50,9 +50,11 @@ def tfidf(texts: Sequence[str], min_df: int = 2, max_df: float = 0.5,
           ) -> tuple[sparse.csr_matrix, np.ndarray] | None:
     """Unit-length TF-IDF rows (float64) over the terms in at least ``min_df`` texts and at most
     ``max_df`` of them, and those terms in alphabetical order; None when no term is left."""
+    if max_df * len(texts) < min_df:  # no term can be in enough texts and few enough
+        return None
     counts = [Counter(TOKEN.findall(text.lower())) for text in texts]
     words = sorted(set().union(*counts) - STOP_WORDS)
-    if max_df * len(texts) < min_df or not words:
+    if not words:
         return None
     row, index, count = _entries(counts, words)
     frequency = np.bincount(index, minlength=len(words))
