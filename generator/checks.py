@@ -12,13 +12,39 @@ import re
 from collections.abc import Iterable
 
 from .errors import Problem
+from .outputs import reserved_address, reserved_ids
 from .records import Content, Paper
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def check_content(content: Content) -> list[Problem]:
-    return [*_check_topics(content), *_check_papers(content), *_check_settings(content)]
+    return [*_check_topics(content), *_check_papers(content), *_check_settings(content),
+            *_check_reserved(content)]
+
+
+def _check_reserved(content: Content) -> list[Problem]:
+    """No paper, alias, topic or listing may take the address of one of the wiki's own pages
+    (see ``outputs.py``): its page would silently replace the overview."""
+    found = []
+    for paper in content.papers:
+        found.append((paper.source, None, "paper", "paper id", paper.id, "rename the file"))
+        found += [(paper.source, paper.line_of("aliases"), "paper", "alias", alias,
+                   "remove it from `aliases`") for alias in paper.aliases]
+    found += [(topic.source, topic.line, "topic", "topic id", topic.id, "choose another id")
+              for topic in content.topics]
+    found += [(listing.source, None, "listing", "listing id", listing.id,
+               "rename the listing's .yaml and .txt files") for listing in content.listings]
+    return [problem for item in found if (problem := _reserved(*item))]
+
+
+def _reserved(source: str, line: int | None, kind: str, what: str, item_id: str,
+              fix: str) -> Problem | None:
+    taken = reserved_address(kind, item_id)
+    if taken is None:
+        return None
+    return Problem(source, line, f"{what} {item_id!r} would replace the wiki's own page "
+                   f"{taken}", f"{fix}; reserved {kind} ids: {', '.join(reserved_ids(kind))}")
 
 
 def _check_topics(content: Content) -> list[Problem]:

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from .model import PaperEntry, Site
+from .outputs import BIBLIOGRAPHY
 from .text import math_split, replacer
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -84,4 +85,4 @@ def render_bibliography(site: Site, site_url: str) -> dict[str, str]:
               "% Keys are <first significant title word><year>; papers sharing one get a, b, c …"
               " in order of paper id.\n\n")
     body = "\n".join(bibtex_entry(entry, site_url, keys[pid]) for pid, entry in site.papers.items())
-    return {"papers.bib": header + body}
+    return {BIBLIOGRAPHY: header + body}

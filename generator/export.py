@@ -15,6 +15,7 @@ from typing import Any
 
 from .citations import page_url
 from .model import PaperEntry, Site, TopicEntry
+from .outputs import PAPERS_EXPORT, TOPICS_EXPORT
 from .text import plain_text
 
 FORMAT_VERSION = 1
@@ -25,7 +26,8 @@ def render_exports(site: Site, site_url: str) -> dict[str, str]:
     keys = site.citation_keys
     papers = [_paper_line(entry, site_url, keys[pid]) for pid, entry in site.papers.items()]
     topics = [_line(topic_record(entry, site_url)) for entry in site.topics.values()]
-    return {"papers.json": _document("papers", papers), "topics.json": _document("topics", topics)}
+    return {PAPERS_EXPORT: _document("papers", papers),
+            TOPICS_EXPORT: _document("topics", topics)}
 
 
 @lru_cache(maxsize=20_000)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 
 from .model import Site
+from .outputs import FACETS as FACETS_FILE
 from .text import plain_text
 
-FACETS_FILE = "papers/facets.json"
 
 
 def render_facets(site: Site) -> dict[str, str]:

@@ -21,10 +21,10 @@ from feedgen.feed import FeedGenerator
 
 from .citations import page_url
 from .model import PaperEntry, Site, TopicEntry
+from .outputs import ALL_FEED, topic_feed
 from .text import html_text, plain_text
 
 FEED_LIMIT = 50
-ALL_FEED = "feeds/all.xml"
 EPOCH = date(1970, 1, 1)  # a feed with no dated paper still needs an `updated`
 
 
@@ -35,10 +35,6 @@ class FeedLink(TypedDict):
     href: str  # relative to the site root, for the theme's `url` filter
 
 
-def topic_feed_path(topic_id: str) -> str:
-    return f"feeds/topics/{topic_id}.xml"
-
-
 def feed_links(site: Site, page_kind: str, topic_id: str | None = None,
                site_name: str = "PaperWiki") -> list[FeedLink]:
     """The feeds a page advertises: a topic page its own feed first, every page the whole wiki's."""
@@ -46,7 +42,7 @@ def feed_links(site: Site, page_kind: str, topic_id: str | None = None,
     if page_kind == "topic" and topic_id in site.topics:
         name = plain_text(site.topics[topic_id].topic.name)
         links.insert(0, FeedLink(title=html_text(f"{site_name}: {name}"),
-                                 href=topic_feed_path(topic_id)))
+                                 href=topic_feed(topic_id)))
     return links
 
 
@@ -58,12 +54,12 @@ def render_feeds(site: Site, site_url: str, site_name: str = "PaperWiki") -> dic
     feeds = {ALL_FEED: _feed(site, site_url, ALL_FEED, f"{site_name}: all papers",
                              site_url, list(site.papers), site_name)}
     for topic_id, topic in site.topics.items():
-        feeds[topic_feed_path(topic_id)] = _topic_feed(site, site_url, topic, site_name)
+        feeds[topic_feed(topic_id)] = _topic_feed(site, site_url, topic, site_name)
     return feeds
 
 
 def _topic_feed(site: Site, site_url: str, topic: TopicEntry, site_name: str) -> str:
-    return _feed(site, site_url, topic_feed_path(topic.id),
+    return _feed(site, site_url, topic_feed(topic.id),
                  f"{site_name}: {plain_text(topic.topic.name)}",
                  page_url(site_url, "topics", topic.id), list(topic.papers), site_name,
                  subtitle=plain_text(topic.topic.description))

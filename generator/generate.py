@@ -8,16 +8,18 @@ Only files whose bytes change are rewritten, and files no longer generated are r
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from .citations import render_bibliography
 from .docsdir import DocsWriter, remove_stale
+from .errors import ContentError, Problem
 from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
+from .outputs import clashes
 from .processes import run_tasks
 from .render import render_tasks
 from .stats import render_stats
@@ -56,14 +58,15 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     clock.lap("enrich")
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"rendering and writing pages …")
-    given = {**_static_pages(paths), **(extra_files or {})}
+    static, extra = _static_pages(paths), extra_files or {}
     tasks = [*render_tasks(site, site_url or "", parallel),
              lambda: {**render_stats(site), **_data_files(site, site_url)}]
     writer = DocsWriter(docs_dir)
     try:
-        outcomes = run_tasks([partial(_write, writer, task, given.keys()) for task in tasks],
-                             parallel)
-        outcomes.append(_write(writer, lambda: given, set()))
+        outcomes = run_tasks([partial(_write, writer, task) for task in tasks], parallel)
+        _refuse_clashes([name for made, _ in outcomes for name in made],
+                        {name: paths.label(paths.pages / name) for name in static}, extra)
+        outcomes.append(_write(writer, lambda: {**static, **extra}))
         writer.publish()
     finally:
         writer.discard()
@@ -76,12 +79,35 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
 
 
 def _write(writer: DocsWriter, render: Callable[[], dict[str, str]],
-           skip: Container[str]) -> tuple[list[str], list[str]]:
+           ) -> tuple[list[str], list[str]]:
     """Render, then write what changed, in the same process: the pages never travel between
-    processes. ``skip`` names pages written from elsewhere (a hand-written page wins over a
-    generated one of the same name). Returns the names made and the names written."""
-    files = {name: text for name, text in render().items() if name not in skip}
+    processes. Returns the names made and the names written."""
+    files = render()
     return list(files), [name for name, text in files.items() if writer.write(name, text)]
+
+
+GENERATED = "a generated page"
+
+
+def _refuse_clashes(generated: list[str], static: dict[str, str], extra: dict[str, str]) -> None:
+    """Like Pelican's writer, never let a second file take the place of a first: a hand-written
+    page named like a generated one (or served at its address) is an error, not a silent
+    replacement. Checked before the hand-written pages are written and anything is published.
+    ``static`` maps each hand-written page to its file; ``extra`` pages come from mkdocs.yml."""
+    files = [*((name, GENERATED) for name in generated),
+             *((name, f"the page mkdocs.yml adds ({name})") for name in extra),
+             *((name, static[name]) for name in static)]
+    problems = [_clash(path, first, second) for path, first, second in clashes(files)]
+    if problems:
+        raise ContentError(problems)
+
+
+def _clash(path: str, first: str, second: str) -> Problem:
+    if second == GENERATED:  # the checks keep ids off the wiki's own pages: a bug if it happens
+        return Problem(f"docs/{path}", None, "the generator made two files for this address",
+                       "please report this with the content that causes it")
+    return Problem(second, None, f"docs/{path} would replace {first} at the same address",
+                   "rename the hand-written page")
 
 
 def _static_pages(paths: ContentPaths) -> dict[str, str]:

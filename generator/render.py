@@ -19,6 +19,7 @@ from .citations import bibtex_entry
 from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
+from .outputs import HOME, index_page, page
 from .processes import split
 from .text import html_text, markdown_text, plain_text, replacer, truncate
 
@@ -156,19 +157,19 @@ class _Pages:
         """Every page but the papers' own: indexes, topics, listings, redirects, facets."""
         site = self.site
         return {
-            "index.md": self.home(),
-            "papers/index.md": self.paper_index(),
-            "topics/index.md": self.topic_index(),
-            "listings/index.md": self.listing_index(),
-            **{f"topics/{tid}.md": self.topic(entry) for tid, entry in site.topics.items()},
-            **{f"listings/{lid}.md": self.listing(lid) for lid in site.listings},
-            **{f"papers/{old}.md": self.redirect(old, new)
+            HOME: self.home(),
+            index_page("paper"): self.paper_index(),
+            index_page("topic"): self.topic_index(),
+            index_page("listing"): self.listing_index(),
+            **{page("topic", tid): self.topic(entry) for tid, entry in site.topics.items()},
+            **{page("listing", lid): self.listing(lid) for lid in site.listings},
+            **{page("paper", old): self.redirect(old, new)
                for old, new in site.redirects.items() if old not in site.papers},
             **render_facets(site),
         }
 
     def papers(self, entries: Sequence[PaperEntry]) -> dict[str, str]:
-        return {f"papers/{entry.id}.md": self.paper(entry) for entry in entries}
+        return {page("paper", entry.id): self.paper(entry) for entry in entries}
 
     def paper(self, entry: PaperEntry) -> str:
         site = self.site

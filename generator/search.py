@@ -15,13 +15,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-SEARCH_PAGE = "search.md"
+from .outputs import SEARCH
 
 
 def search_page() -> dict[str, str]:
     """The search page, added to the generated pages when Pagefind is the engine."""
     template = resources.files("generator") / "templates" / "search.md"
-    return {SEARCH_PAGE: template.read_text("utf-8")}
+    return {SEARCH: template.read_text("utf-8")}
 
 
 def index_with_pagefind(site_dir: Path) -> None:

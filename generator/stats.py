@@ -15,10 +15,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .charts import Bar, Series, bar_chart, line_or_column_chart, topic_map
 from .model import PaperEntry, Site
+from .outputs import STATS as STATS_PAGE
 from .render import front_matter
 from .text import plain_text
 
-STATS_PAGE = "stats.md"
 TOP_TOPICS = 5  # small multiples: more panels stop fitting on one screen
 CODE_TOPICS = 10
 TOP_ORGANISATIONS = 10

@@ -1,0 +1,92 @@
+"""Where every generated file goes, in one place: the renderers take their paths from here,
+and ``checks.py`` refuses ids whose page would land on one of the wiki's own pages.
+
+A paper file ``index.yaml`` would otherwise replace "All papers", an alias ``index`` would turn
+it into a redirect, and a topic ``index`` would replace the topics overview, all without a
+word. Keeping the paths here, rather than as strings in each renderer, means a new page the
+generator writes is reserved the moment it exists.
+
+Paths are relative to docs/. Two paths clash when MkDocs serves them at the same address:
+``stats.md`` and ``stats/index.md`` both become ``stats/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from posixpath import basename, splitext
+
+SECTIONS = {"paper": "papers", "topic": "topics", "listing": "listings"}
+
+HOME = "index.md"
+STATS = "stats.md"
+SEARCH = "search.md"  # only with Pagefind search (see search.py)
+FACETS = "papers/facets.json"
+ALL_FEED = "feeds/all.xml"
+PAPERS_EXPORT = "papers.json"
+TOPICS_EXPORT = "topics.json"
+BIBLIOGRAPHY = "papers.bib"
+
+
+def index_page(kind: str) -> str:
+    """The overview of a section: all papers, all topics, all listings."""
+    return f"{SECTIONS[kind]}/index.md"
+
+
+def page(kind: str, item_id: str) -> str:
+    """The page of one paper, topic or listing (a paper's old id or alias too: its redirect)."""
+    return f"{SECTIONS[kind]}/{item_id}.md"
+
+
+def topic_feed(topic_id: str) -> str:
+    return f"feeds/topics/{topic_id}.xml"
+
+
+# Every file written whatever the content holds; each per-item path above is built from an id.
+FIXED = (HOME, *(index_page(kind) for kind in SECTIONS), STATS, SEARCH, FACETS, ALL_FEED,
+         PAPERS_EXPORT, TOPICS_EXPORT, BIBLIOGRAPHY)
+
+
+def address(path: str) -> str:
+    """Where MkDocs serves a file: a page at its folder address, any other file as it is."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+    else:
+        stem += "/"
+    return stem
+
+
+_FIXED_ADDRESSES = frozenset(map(address, FIXED))
+
+
+def item_outputs(kind: str, item_id: str) -> tuple[str, ...]:
+    """Every file one paper, topic or listing gets."""
+    return (page(kind, item_id), topic_feed(item_id)) if kind == "topic" else (page(kind, item_id),)
+
+
+def reserved_address(kind: str, item_id: str) -> str | None:
+    """The address of the wiki's own file that an item with this id would replace, if any."""
+    return next((address(path) for path in item_outputs(kind, item_id)
+                 if address(path) in _FIXED_ADDRESSES), None)
+
+
+def reserved_ids(kind: str) -> tuple[str, ...]:
+    """The ids a paper, topic or listing cannot have, for messages and the curation guide."""
+    candidates = {splitext(basename(path))[0] for path in FIXED}
+    return tuple(sorted(name for name in candidates if reserved_address(kind, name)))
+
+
+def clashes(files: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(path, first origin, second origin) for every file that a second origin also writes,
+    counting two paths served at one address as the same file; ``files`` is (path, origin)."""
+    owners: dict[str, str] = {}
+    found = []
+    for path, origin in files:
+        key = address(path)
+        if key in owners:
+            found.append((path, owners[key], origin))
+        else:
+            owners[key] = origin
+    return found
