@@ -1,8 +1,8 @@
 """Turn the enriched Site into Markdown pages: ``{path inside docs/: markdown}``.
 
 Rendering is pure: no file is read or written here, so the same Site always gives the same
-bytes. Every piece of untrusted text passes through ``text.py`` before a template sees it;
-templates only place prepared values.
+bytes. Every piece of untrusted or curated text reaches a page through ``safehtml.py`` (or
+``text.py`` where only plain text can go); templates only place prepared values.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -21,7 +20,8 @@ from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
 from .outputs import HOME, index_page, page
 from .processes import split
-from .text import html_text, markdown_text, plain_text, replacer, truncate
+from .safehtml import curated_html, link_html, text_html
+from .text import html_text, plain_text, replacer, truncate
 
 LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "dataset": "Dataset",
               "other": "Link"}
@@ -69,13 +69,6 @@ def _yaml_value(value: object) -> str:
     return _yaml_escapes(_json.encode(value))
 
 
-def safe_url(url: str) -> str:
-    """A URL that Markdown cannot break out of and browsers cannot execute."""
-    if not url.lower().startswith(("http://", "https://")):
-        return "#"
-    return quote(url, safe=":/?#@!$&'*+,;=%~.-_")
-
-
 @dataclass(frozen=True)
 class PaperLine:
     """How a paper appears in any list: prepared once, used by every page that lists it."""
@@ -95,7 +88,7 @@ class PaperPage:
     entry: PaperEntry
     topics: tuple[tuple[str, str], ...]  # (id, name)
     listings: tuple[tuple[str, str], ...]  # (id, title)
-    related: tuple[tuple[str, str, str], ...]  # (id, title, shared terms), all as Markdown
+    related: tuple[tuple[str, str, str], ...]  # (id, title, shared terms), all as HTML
     feeds: tuple[tuple[str, str], ...]  # (title, href)
     citation_key: str
     site_url: str
@@ -106,7 +99,8 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       autoescape=False)
-    env.filters.update(md=markdown_text, url=safe_url, link_name=LINK_NAMES.get)
+    env.filters.update(text=text_html, link_name=LINK_NAMES.get)
+    env.globals.update(link_html=link_html)
     return env
 
 
@@ -120,7 +114,7 @@ def render_paper_page(page: PaperPage) -> str:
                         feeds=[{"title": title, "href": href} for title, href in page.feeds])
     bibtex = bibtex_entry(page.entry, page.site_url, page.citation_key, with_abstract=False)
     return _environment().get_template("paper.md.j2").render(
-        meta=meta, page=page, entry=page.entry, paper=paper, note=_curator_markdown(paper.note),
+        meta=meta, page=page, entry=page.entry, paper=paper, note=paper.note and curated_html(paper.note, f"papers/{paper.id}.md"),
         citation_key=page.citation_key, bibtex=bibtex)
 
 
@@ -145,7 +139,7 @@ class _Pages:
         self.site_url = site_url
         self.env = _environment()
         # What every paper page shares, computed once (and before any fork).
-        self.lines = {pid: PaperLine(pid, markdown_text(e.paper.title), _date(e), e.paper.upvotes,
+        self.lines = {pid: PaperLine(pid, text_html(e.paper.title), _date(e), e.paper.upvotes,
                                      e.paper.featured) for pid, e in site.papers.items()}
         self.paper_feeds = tuple((feed["title"], feed["href"])
                                  for feed in feed_links(site, "paper"))
@@ -179,7 +173,7 @@ class _Pages:
             listings=tuple((lid, site.listings[lid].listing.title)
                            for lid in entry.paper.listings if lid in site.listings),
             related=tuple((r.paper_id, self.lines[r.paper_id].title,
-                           ", ".join(map(markdown_text, r.terms))) for r in entry.related),
+                           ", ".join(map(text_html, r.terms))) for r in entry.related),
             feeds=self.paper_feeds, citation_key=site.citation_keys[entry.id],
             site_url=self.site_url))
 
@@ -228,8 +222,3 @@ class _Pages:
 
 def _date(entry: PaperEntry) -> str:
     return entry.paper.published.isoformat() if entry.paper.published else "undated"
-
-
-def _curator_markdown(note: str | None) -> str | None:
-    """Curators write Markdown, not HTML: raw tags are shown as text, formatting still works."""
-    return note.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if note else None

@@ -1,11 +1,9 @@
-"""Make untrusted text (titles, abstracts) safe to place in Markdown, HTML and plain text.
+"""Untrusted text (titles, abstracts) as plain text: for page titles, navigation, feeds,
+search and exports, where no markup can go.
 
 Titles and abstracts come from scraped pages and may contain ``<script>``, Markdown syntax,
-or LaTeX. Python-Markdown passes raw HTML through, and MkDocs' templates do not escape page
-titles, so every character that could start markup is written as a numeric character
-reference: the reader sees it literally, and nothing can become a tag, link or attribute.
-LaTeX between ``$…$`` is kept for pymdownx.arithmatex (the site renders it with local KaTeX),
-and converted to Unicode where only plain text can go (page titles, navigation, search).
+or LaTeX. LaTeX between ``$…$`` is converted to Unicode here; ``safehtml.py`` is where the
+same text becomes HTML on a page, with its math typeset.
 """
 
 from __future__ import annotations
@@ -17,17 +15,6 @@ from functools import lru_cache
 
 # Same shape as arithmatex's inline math: no space just inside the dollars, no escaped dollar.
 MATH = re.compile(r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$])+?)(?<![\s\\])\$")
-_MARKUP = set("\\`*_{}[]<>&#|~^=$!")
-_BLOCK_STARTERS = set("-+>0123456789")
-
-
-@lru_cache(maxsize=65_536)  # every paper's title and shared terms appear on many pages
-def markdown_text(text: str) -> str:
-    """Inline Markdown that shows ``text`` literally, with its ``$…$`` math left to render."""
-    pieces = []
-    for index, part in enumerate(math_split(text)):
-        pieces.append(_math(part) if index % 2 else _literal(part, at_start=index == 0))
-    return "".join(pieces)
 
 
 @lru_cache(maxsize=65_536)  # feeds, exports, facets and pages all ask for the same titles
@@ -68,21 +55,6 @@ def replacer(table: dict[str, str]) -> Callable[[str], str]:
     wanted = re.compile("[" + re.escape("".join(table)) + "]")
     mapping = str.maketrans(table)
     return lambda text: text.translate(mapping) if wanted.search(text) else text
-
-
-_entities = replacer({char: f"&#{ord(char)};" for char in _MARKUP})
-
-
-def _literal(text: str, at_start: bool) -> str:
-    """Every markup character as a character reference, and a first character that would
-    start a list or quote."""
-    if at_start and text[:1] in _BLOCK_STARTERS:
-        return f"&#{ord(text[0])};" + _entities(text[1:])
-    return _entities(text)
-
-
-def _math(latex: str) -> str:
-    return "$" + html.escape(latex, quote=False) + "$"
 
 
 @lru_cache(maxsize=4096)

@@ -44,7 +44,7 @@ def test_corrected_title_summary_and_note_show_on_the_page(content: Path, tmp_pa
     page = generated(content, tmp_path)[f"papers/{MLP}.md"]
     assert "# Scaling MLPs&#58; a tale of bias" in page or "# Scaling MLPs: a tale of bias" in page
     assert "Big MLPs close the gap." in page
-    assert "Read with **care**." in page and "&lt;b&gt;not html&lt;/b&gt;" in page
+    assert "Read with <strong>care</strong>." in page and "&lt;b&gt;not html&lt;/b&gt;" in page
 
 
 def test_topics_can_be_added_and_removed_by_hand(content: Path, tmp_path: Path) -> None:

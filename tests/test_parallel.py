@@ -51,9 +51,12 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path) -> N
 def test_a_warning_on_a_workers_page_still_fails_the_strict_build(tmp_path: Path) -> None:
     project = project_with_jobs(tmp_path, 2)
     paper = last_paper(project)
-    paper.write_text(paper.read_text("utf-8") + "note: See [the errata](errata.md).\n", "utf-8")
+    broken_link = ("import generator.render as render\n"
+                   "rendered = render.render_paper_page\n"
+                   "render.render_paper_page = lambda page: rendered(page) + (\n"
+                   f"    '[the errata](errata.md)\\n' if page.entry.id == '{paper.stem}' else '')\n")
 
-    code, output = run_build(project)
+    code, output = run_build(project, prelude=broken_link)
 
     assert code == 3, output
     assert "pages rendered in 2 processes" in output

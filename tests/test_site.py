@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_math_in_titles_is_plain_text_in_the_title_tag(shipped_site: Path) -> No
     page = shipped_site / "papers" / BCODER / "index.html"
     html = page.read_text("utf-8")
     assert "<title>ℬ-Coder: Value-Based Deep Reinforcement Learning for Program Synthesis" in html
-    assert '<span class="arithmatex">\\(\\mathcal{B}\\)</span>-Coder' in html
+    assert '<span class="arithmatex">\\(\\mathcal{B}\\)</span>-Coder' in unescape(html)
 
 
 def test_generated_markdown_is_byte_identical_across_runs(tmp_path: Path) -> None:

@@ -54,6 +54,9 @@
           throwOnError: false,
           // Paper abstracts are not always strict LaTeX; don't flood the console.
           strict: "ignore",
+          // Abstracts are untrusted: no \href, \url, \htmlData or other commands that
+          // write links or attributes (KaTeX's default, stated so it cannot drift).
+          trust: false,
           // Keep hostile input from producing absurdly large boxes.
           maxSize: 100,
           maxExpand: 1000
