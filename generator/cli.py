@@ -1,7 +1,9 @@
 """The ``paperwiki`` command: import, check, build, serve — each a thin shell over the library.
 
 Exit codes scripts can rely on: 0 success, 1 content problems (each printed as
-``path:line: what is wrong — how to fix it``), 2 usage errors, 3 the site build failed.
+``path:line: what is wrong — how to fix it``), 2 usage errors, 3 the site build failed,
+4 an environment problem: a file could not be read or written (a FIFO, device or link out of
+the project in content/, a read-only folder, a full disk), printed the same way.
 """
 
 from __future__ import annotations
@@ -19,21 +21,49 @@ from typing import NoReturn
 
 import click
 
-from .errors import ContentError
+from .errors import ContentError, environment_problem, is_environment
 from .store import ContentPaths
 
-EXIT_CONTENT, EXIT_BUILD = 1, 3
+EXIT_CONTENT, EXIT_BUILD, EXIT_ENVIRONMENT = 1, 3, 4
 
 
 def _content_paths(config_file: Path) -> ContentPaths:
     return ContentPaths(config_file.resolve().parent / "content")
 
 
-def _fail_with_problems(error: ContentError) -> None:
+def _fail_with_problems(error: ContentError) -> NoReturn:
+    """Print every problem, one located line each, and exit: 4 if any is the environment's
+    (content cannot be judged from files that cannot be read), else 1. A command stops on
+    content problems before writing; a write that failed leaves every file whole."""
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    click.secho(f"{len(error.problems)} problem(s) found; nothing was written.", fg="red", err=True)
-    sys.exit(EXIT_CONTENT)
+    environment = is_environment(error)
+    outcome = "no file is half-written" if environment else "nothing was written"
+    click.secho(f"{len(error.problems)} problem(s) found; {outcome}.", fg="red", err=True)
+    sys.exit(EXIT_ENVIRONMENT if environment else EXIT_CONTENT)
+
+
+class _Commands(click.Group):
+    """The command group; a file that cannot be read or written ends any command with one
+    located line and exit 4, never a traceback (e.g. a full disk while MkDocs writes)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            _fail_with_problems(environment_problem(error, _label(error.filename),
+                                                    "read or write the file"))
+
+
+def _label(filename: object) -> str:
+    """How a message names a file an OSError names: relative to the working folder."""
+    if not filename:
+        return "(unknown file)"
+    path = Path(os.fsdecode(filename)).absolute()  # type: ignore[arg-type]
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _prepare_mkdocs(verbose: bool) -> None:
@@ -59,7 +89,7 @@ config_option = click.option(
     default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml; content/ is beside it.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="paperwiki")
 def main() -> None:
     """PaperWiki: a curated wiki of research papers, built as a static site.
@@ -204,10 +234,12 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         # MkDocs logs the plugin's message and re-raises a generic Abort; the cause tells
         # content problems (the curator's to fix) from a failed site build.
-        content = isinstance(error, ContentProblems) or isinstance(error.__context__, ContentProblems)
-        click.secho("Build stopped: fix the problems above; nothing was changed." if content
+        problems = next((e for e in (error, error.__context__) if isinstance(e, ContentProblems)),
+                        None)
+        click.secho("Build stopped: fix the problems above; nothing was changed." if problems
                     else f"Build failed: {error}", fg="red", err=True)
-        sys.exit(EXIT_CONTENT if content else EXIT_BUILD)
+        sys.exit(EXIT_BUILD if problems is None else
+                 EXIT_ENVIRONMENT if is_environment(problems.error) else EXIT_CONTENT)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -114,7 +114,7 @@ def _static_pages(paths: ContentPaths) -> dict[str, str]:
     """Hand-written pages (the curation guide, an about page) published as they are."""
     if not paths.pages.is_dir():
         return {}
-    return {path.relative_to(paths.pages).as_posix(): path.read_text("utf-8")
+    return {path.relative_to(paths.pages).as_posix(): paths.read_text(path)
             for path in sorted(paths.pages.rglob("*.md"))}
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from slugify import slugify
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, environment_problem
 from .links import rewrite_mirrors
 from .listing import ListingEntry, parse_listing
 from .processes import run_tasks, split
@@ -29,7 +29,6 @@ from .store import (
     ContentPaths, collect, load_listing, load_papers, load_settings, new_listing_text,
     new_paper_text, updated_paper_text, write_atomically,
 )
-from .yamlfile import decode
 
 SLUG_LENGTH = 80
 
@@ -102,14 +101,24 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     existing = _existing_papers(paths)
     planned = _plan_writes(paths, sightings, existing)
     progress(f"writing {len(planned)} paper files …")
-    if new_listing:
+    writes = [*planned.values()]
+    if new_listing:  # last: an import killed before the end leaves no listing that checks
         (listing,) = listings
-        write_atomically(paths.listings / f"{listing.id}.yaml", new_listing_text(listing))
-    for path, text in planned.values():
-        write_atomically(path, text)
+        writes.append((paths.listings / f"{listing.id}.yaml", new_listing_text(listing)))
+    _write_all(paths, writes)
     created = tuple(sorted(pid for pid, (path, _) in planned.items() if pid not in existing.by_id))
     updated = tuple(sorted(pid for pid in planned if pid in existing.by_id))
     return ImportReport(records=records, papers=len(sightings), created=created, updated=updated)
+
+
+def _write_all(paths: ContentPaths, writes: list[tuple[Path, str]]) -> None:
+    """Write every file in order, each atomically; a file that cannot be written (read-only
+    folder, full disk) stops the import with one located line, earlier files complete."""
+    for path, text in writes:
+        try:
+            write_atomically(path, text)
+        except OSError as error:
+            raise environment_problem(error, paths.label(path), "write the file") from None
 
 
 def _listings_to_import(paths: ContentPaths, names: list[str],
@@ -147,8 +156,7 @@ def _listings_to_import(paths: ContentPaths, names: list[str],
 
 def _parse(paths: ContentPaths, listing: ListingInfo) -> list[ListingEntry]:
     text_file = paths.listings / f"{listing.id}.txt"
-    label = paths.label(text_file)
-    return parse_listing(decode(text_file.read_bytes(), label), label, listing.captured)
+    return parse_listing(paths.read_text(text_file), paths.label(text_file), listing.captured)
 
 
 def _normalised(entry: ListingEntry, mirror_hosts: Iterable[str]) -> ListingEntry:
@@ -222,7 +230,8 @@ def _plan_run(paths: ContentPaths, run: Sequence[tuple[str, _Sighting]],
             path, paper = existing.by_id[paper_id]
             changes = _changes(paper, sighting)
             if changes:
-                planned[paper_id] = (path, updated_paper_text(path.read_text("utf-8"), changes))
+                planned[paper_id] = (path, updated_paper_text(paths.read_bytes(path).decode("utf-8"),
+                                                                changes))
         else:
             planned[paper_id] = (paths.paper_file(paper_id), new_paper_text(_fields(sighting)))
     return planned

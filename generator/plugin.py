@@ -29,7 +29,12 @@ log = logging.getLogger("mkdocs.plugins.paperwiki")
 
 
 class ContentProblems(PluginError):
-    """The content failed its checks; the message lists every problem with its location."""
+    """The content failed its checks; the message lists every problem with its location.
+    ``error`` is the ContentError itself, for whoever tells content from environment problems."""
+
+    def __init__(self, error: ContentError):
+        super().__init__("the content has problems:\n" + str(error))
+        self.error = error
 
 
 class PaperWikiConfig(Config):
@@ -78,7 +83,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                               parallel=not self.serving and self.config.jobs != 1,
                               progress=lambda message: log.info("PaperWiki: %s", message))
         except ContentError as error:
-            raise ContentProblems("the content has problems:\n" + str(error)) from None
+            raise ContentProblems(error) from None
         config.nav = navigation(report.site, Path(config.docs_dir))
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import ContentError, Problem
+from .files import read_file
 from .processes import run_tasks, split
 from .records import (
     Content, ListingInfo, Paper, Settings, Topic, date_problem, listing_from_mapping,
     paper_from_mapping, schema_problems, settings_from_mapping, topic_from_mapping,
 )
-from .yamlfile import read_yaml
+from .yamlfile import decode, parse_yaml
 
 T = TypeVar("T")
 
@@ -69,6 +70,15 @@ class ContentPaths:
 
     def paper_file(self, paper_id: str) -> Path:
         return self.papers / f"{paper_id}.yaml"
+
+    def read_bytes(self, path: Path) -> bytes:
+        """The bytes of a content file; anything but an ordinary file in the project is
+        refused with a located problem (see ``files.py``)."""
+        return read_file(path, self.label(path), self.project)
+
+    def read_text(self, path: Path) -> str:
+        """The text of a content file: UTF-8, without control characters."""
+        return decode(self.read_bytes(path), self.label(path))
 
     def label(self, path: Path) -> str:
         """How messages name a file: relative to the project, with forward slashes."""
@@ -124,11 +134,8 @@ def _each(problems: list[Problem], files: Sequence[Path], load: Callable[[Path],
 
 
 def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str, ...] = ()) -> Any:
-    return _validated_file(path, paths.label(path), kind, date_keys)
-
-
-def _validated_file(path: Path, label: str, kind: str, date_keys: tuple[str, ...]) -> Any:
-    data = read_yaml(path, label)
+    label = paths.label(path)
+    data = parse_yaml(paths.read_text(path), label)
     if not isinstance(data, dict):
         raise ContentError(Problem(label, 1, "the file must be a mapping of `key: value` lines",
                                    "see the schema referenced at the top of the file"))
@@ -167,14 +174,17 @@ def paper_files(paths: ContentPaths) -> list[Path]:
 def load_paper(paths: ContentPaths, path: Path) -> Paper:
     """One paper; unchanged files are not parsed again within a process (``paperwiki serve``
     rebuilds after every edit, and a large wiki has thousands of files, one of them edited)."""
-    stat = path.stat()
-    return _load_paper(paths.label(path), str(path), stat.st_mtime_ns, stat.st_size)
+    try:
+        stat = path.stat()
+    except OSError:  # a dangling link, say: reading it says what is wrong
+        return _load_paper(paths, path, 0, -1)
+    return _load_paper(paths, path, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=65_536)  # bounded: under `serve` every edit adds an entry
-def _load_paper(label: str, path: str, mtime_ns: int, size: int) -> Paper:
-    data = _validated_file(Path(path), label, "paper", ("published",))
-    return paper_from_mapping(Path(path).stem, data, label)
+def _load_paper(paths: ContentPaths, path: Path, mtime_ns: int, size: int) -> Paper:
+    data = _validated(paths, path, "paper", ("published",))
+    return paper_from_mapping(path.stem, data, paths.label(path))
 
 
 def write_atomically(path: Path, text: str,
@@ -207,15 +217,31 @@ def _replace_atomically(path: Path, data: bytes) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = NEW_FILE_MODE
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=TEMPORARY_SUFFIX)
+    except OSError as error:
+        raise _naming(error, path) from None
     try:
         os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise _naming(error, path) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """The same error, naming the file being replaced rather than its temporary (or nothing,
+    as a failed write does): that is the file a person knows."""
+    return OSError(error.errno, error.strerror, str(path))
 
 
 PAPER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schemas/paper.schema.json\n"

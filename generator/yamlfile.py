@@ -8,7 +8,7 @@ of each of their keys. Dates stay ISO strings so that JSON Schema can check them
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 from typing import Any
 
 import yaml
@@ -83,13 +83,35 @@ class _DuplicateKey(Exception):
 
 
 def decode(data: bytes, path: str) -> str:
-    """Decode UTF-8, naming the line of the first bad byte instead of an offset."""
+    """Decode UTF-8, naming the line of the first bad byte instead of an offset, and refuse
+    the invisible characters YAML refuses (in listing text too: they would end up in YAML)."""
     try:
-        return data.decode("utf-8-sig")  # editors on Windows may start the file with a BOM
+        text = data.decode("utf-8-sig")  # editors on Windows may start the file with a BOM
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError(Problem(path, line, "the file is not UTF-8 text",
                                    "save it with UTF-8 encoding")) from None
+    if bad := _DISALLOWED.search(text):
+        raise ContentError(_character_problem(text, bad.start(), path))
+    return text
+
+
+# What YAML may not hold (C0 and C1 controls but tab, line feed, carriage return; U+FFFE,
+# U+FFFF), and the line separators a YAML parser or str.splitlines would count as a
+# new line where an editor shows none.
+_DISALLOWED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CHARACTER_NAMES = {0x00: "NUL", 0x0C: "form feed", 0x1B: "escape", 0x7F: "delete",
+                    0x85: "next line", 0x2028: "line separator",
+                    0x2029: "paragraph separator", 0xFFFE: "noncharacter"}
+
+
+def _character_problem(text: str, offset: int, path: str) -> Problem:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    code = ord(text[offset])
+    name = _CHARACTER_NAMES.get(code, "control character")
+    return Problem(path, line, f"column {column} holds the invisible character U+{code:04X} "
+                   f"({name})", "delete it (editors show it as a box, or not at all)")
 
 
 def parse_yaml(text: str, path: str) -> Any:
@@ -126,11 +148,6 @@ def _useful_mark(error: yaml.MarkedYAMLError, text: str) -> Any:
     if error.context_mark and mark and mark.line >= len(text.splitlines()):
         return error.context_mark
     return mark
-
-
-def read_yaml(path: Path, label: str) -> Any:
-    """Read and parse a YAML file; ``label`` is how messages name it (relative to the project)."""
-    return parse_yaml(decode(path.read_bytes(), label), label)
 
 
 def _is_comment(line: str) -> bool:
