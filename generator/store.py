@@ -148,14 +148,14 @@ def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str,
 
 
 def load_settings(paths: ContentPaths) -> Settings:
-    if not paths.settings_file.exists():
+    if not os.path.lexists(paths.settings_file):  # a dangling link is read, and reported
         return Settings()
     return settings_from_mapping(_validated(paths, paths.settings_file, "config"))
 
 
 def _load_topics(paths: ContentPaths) -> tuple[Topic, ...]:
     label = paths.label(paths.topics_file)
-    if not paths.topics_file.exists():
+    if not os.path.lexists(paths.topics_file):
         raise ContentError(Problem(label, None, "the topics file is missing",
                                    "create it with at least one topic (see the curation guide)"))
     data = _validated(paths, paths.topics_file, "topics")

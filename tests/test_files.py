@@ -52,7 +52,11 @@ def paperwiki(project: Path, *args: str, timeout: float = 60) -> tuple[int, str]
      "content/topics.yaml", f"this is a folder, not a file — {HINT_FOLDER}"),
     (lambda c: (c / "listings" / "odd.yaml").mkdir(), "content/listings/odd.yaml",
      f"this is a folder, not a file — {HINT_FOLDER}"),
-], ids=["folder-named-yaml", "dangling-link", "topics-is-a-folder", "listing-folder"])
+    (lambda c: ((c / "config.yaml").unlink(), (c / "config.yaml").symlink_to("gone.yaml")),
+     "content/config.yaml", "the link leads to a file that does not exist — point it at an "
+     "existing file, or delete it (it leads to gone.yaml)"),
+], ids=["folder-named-yaml", "dangling-link", "topics-is-a-folder", "listing-folder",
+        "dangling-config"])
 def test_misnamed_folder_or_dangling_link_is_a_content_problem(project: Path, make, label: str,
                                                               expected: str) -> None:
     make(project / "content")
