@@ -108,6 +108,11 @@ def _check_same_as(paper: Paper, by_id: dict[str, Paper]) -> list[Problem]:
         loop = " → ".join([*chain, current.id])
         return [Problem(paper.source, paper.line_of("same_as"), f"same_as: the papers form a loop "
                         f"({loop})", "keep one of them: remove `same_as` from its file")]
+    if current.hidden and not paper.hidden:  # no page, no redirect, its listings dropped
+        return [Problem(paper.source, paper.line_of("same_as"), f"same_as: {current.id!r} is "
+                        "hidden, so this paper would vanish with it, without a redirect",
+                        f"remove `hidden: true` from {current.source}, or write `hidden: true` "
+                        "here too if both should go")]
     return []
 
 

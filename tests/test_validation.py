@@ -166,6 +166,16 @@ def test_same_as_itself_is_rejected(tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
+def test_hidden_duplicate_of_a_hidden_paper_is_accepted(tmp_path: Path) -> None:
+    """Merging into a hidden paper is refused (bad_inputs/paper-same-as-hidden) unless the
+    duplicate is hidden too: then nothing vanishes that the curator did not hide."""
+    result = _check_with_paper(tmp_path, {
+        "kept-hidden": PAPER + "hidden: true\n",
+        "hidden-copy": PAPER + "hidden: true\nsame_as: kept-hidden\n"})
+    _no_crash(result)
+    assert result.exit_code == 0, result.output
+
+
 def test_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
     broken = PAPER.replace("title: Scaling", "title: 'Scaling", 1)
     result = _check_with_paper(tmp_path, {"unclosed": broken})
