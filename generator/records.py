@@ -75,6 +75,13 @@ class Topic:
     parent: str | None = None
     title_patterns: tuple[str, ...] = ()
     abstract_patterns: tuple[str, ...] = ()
+    # The line of each pattern, by field ("title", "abstract"), for located errors.
+    pattern_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False,
+                                                       repr=False)
+
+    def pattern_line(self, field_name: str, index: int) -> int:
+        lines = self.pattern_lines.get(field_name, ())
+        return lines[index] if index < len(lines) else self.line
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,9 @@ def topic_from_mapping(data: dict[str, Any], source: str, line: int) -> Topic:
     return Topic(id=data["id"], name=data["name"], description=data["description"],
                  source=source, line=line, parent=data.get("parent"),
                  title_patterns=tuple(match.get("title", ())),
-                 abstract_patterns=tuple(match.get("abstract", ())))
+                 abstract_patterns=tuple(match.get("abstract", ())),
+                 pattern_lines={key: tuple(getattr(match[key], "item_lines", ()))
+                                for key in ("title", "abstract") if key in match})
 
 
 def listing_from_mapping(listing_id: str, data: dict[str, Any], source: str) -> ListingInfo:

@@ -4,6 +4,10 @@ Plain PyYAML keeps the last of two equal keys without a word and forgets where t
 Curators need to hear about the duplicate and be pointed at the line, so this loader refuses
 duplicate keys, tabs, empty files and non-UTF-8 bytes, and returns mappings that know the line
 of each of their keys. Dates stay ISO strings so that JSON Schema can check them.
+
+It also refuses anchors and aliases (``&name``, ``*name``). Curated files have no use for
+them, and a two-kilobyte file of aliases of aliases expands into billions of values: it kept
+a check busy for minutes before it was refused, line and all, before anything is built.
 """
 
 from __future__ import annotations
@@ -124,6 +128,8 @@ def parse_yaml(text: str, path: str) -> Any:
         raise ContentError(Problem(path, tab_line, "the line contains a tab character",
                                    "YAML indentation must use spaces; replace the tab with spaces"))
     try:
+        if _MAY_HAVE_ANCHORS.search(text):
+            _refuse_anchors(text, path)
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
     except _DuplicateKey as dup:
         raise ContentError(Problem(path, dup.line, f"the key {dup.key!r} appears twice "
@@ -139,6 +145,26 @@ def parse_yaml(text: str, path: str) -> Any:
                                    "check indentation, colons and quotes on this line; text "
                                    "containing ': ' or starting with a special character needs "
                                    "quotes")) from None
+
+
+# Where an anchor or alias can start a node; text such as "Q&A" or "2*3" is left alone, and
+# anything this finds is confirmed by the parser (in quoted or plain text it is just text).
+_MAY_HAVE_ANCHORS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
+
+
+def _refuse_anchors(text: str, path: str) -> None:
+    """Stop at the first anchor or alias the parser sees, before anything is expanded."""
+    loader = _StrictLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ContentError(Problem(
+                    path, event.start_mark.line + 1, "YAML anchors and aliases (`&name`, "
+                    "`*name`) are not allowed in curated files",
+                    "write the value out in full; text that starts with & or * needs quotes"))
+    finally:
+        loader.dispose()
 
 
 def _useful_mark(error: yaml.MarkedYAMLError, text: str) -> Any:
