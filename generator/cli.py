@@ -17,12 +17,16 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .errors import ContentError, environment_problem, is_environment
 from .store import ContentPaths
+
+if TYPE_CHECKING:
+    from .model import Curated
+    from .records import Content
 
 EXIT_CONTENT, EXIT_BUILD, EXIT_ENVIRONMENT = 1, 3, 4
 
@@ -171,30 +175,42 @@ def _new_listing(listings: tuple[str, ...], title: str | None, captured: datetim
 
 @main.command()
 @config_option
-def check(config_file: Path) -> None:
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) on warnings too: papers no topic rule matches, files that "
+                   "are not read.")
+def check(config_file: Path, strict: bool) -> None:
     """Validate all content; exit 1 and list every problem if anything is wrong.
 
+    Warnings (a paper no topic rule matches, a paper saved as .yml) are printed but do not
+    fail, unless --strict.
+
     \b
-    Example:
+    Examples:
       paperwiki check && git commit -am "Curate topics"
+      paperwiki check --strict     # in CI: every paper has a curated topic
     """
     started = time.perf_counter()
-    papers, topics, listings = _check_or_exit(config_file)
-    click.echo(f"OK: {papers} papers, {topics} topics, {listings} listings checked in "
-               f"{time.perf_counter() - started:.1f} s")
+    content, curated = _check_or_exit(config_file)
+    if strict and curated.warnings:
+        _fail_with_problems(ContentError(list(curated.warnings)))
+    for warning in curated.warnings:
+        click.echo(str(warning), err=True)
+    warned = f"; {len(curated.warnings)} warning(s) above" if curated.warnings else ""
+    click.echo(f"OK: {len(curated.papers)} papers, {len(content.topics)} topics, "
+               f"{len(content.listings)} listings checked in "
+               f"{time.perf_counter() - started:.1f} s{warned}")
 
 
-def _check_or_exit(config_file: Path) -> tuple[int, int, int]:
+def _check_or_exit(config_file: Path) -> tuple[Content, Curated]:
     """Validate everything; on problems print them and exit 1. Returns what was checked."""
     from .model import curate
     from .store import load_content
 
     try:
         content = load_content(_content_paths(config_file), parallel=True)
-        papers, _ = curate(content)
+        return content, curate(content)
     except ContentError as error:
         _fail_with_problems(error)
-    return len(papers), len(content.topics), len(content.listings)
 
 
 @main.command()

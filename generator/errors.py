@@ -31,6 +31,17 @@ class Problem:
         return f"{where}: {self.message}{fix}"
 
 
+@dataclass(frozen=True)
+class ContentWarning(Problem):
+    """Something a curator should look at that does not stop a build: it is printed by
+    `paperwiki check` and the build, and `paperwiki check --strict` fails on it."""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        fix = f" — {self.hint}" if self.hint else ""
+        return f"{where}: warning: {self.message}{fix}"
+
+
 class ContentError(Exception):
     """Raised when content cannot be used; carries every problem found, not just the first."""
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from .checks import check_content
 from .citekeys import citation_keys
-from .errors import ContentError, Problem
+from .errors import ContentError, ContentWarning, Problem
 from .links import extract_links
 from .processes import run_tasks
 from .records import Content, Link, ListingInfo, Paper, Settings, Topic
@@ -64,6 +64,25 @@ class Site:
     redirects: dict[str, str]
     settings: Settings
     citation_keys: dict[str, str]  # paper id -> BibTeX key, unique in the site
+    warnings: tuple[Problem, ...] = ()  # shown by check and build, which go on
+
+
+@dataclass(frozen=True)
+class Curated:
+    """What `paperwiki check` needs: the visible papers, their topics, and what to warn of."""
+
+    papers: list[Paper]
+    topics: tuple[Topic, ...]  # the curated ones, and the built-in fallback topic if used
+    assigned: dict[str, tuple[str, ...]]
+    warnings: tuple[Problem, ...]
+
+
+# Where papers go that no rule matches, unless content/config.yaml names a `fallback_topic`
+# (or topics.yaml defines its own `unsorted`). Shown like any topic, so nothing is lost
+# from view; `paperwiki check` warns of each paper in it.
+UNSORTED = Topic(id="unsorted", name="Unsorted", source="content/topics.yaml", line=1,
+                 description="Papers that no topic rule matches yet, waiting for a curator to "
+                             "give them a topic.")
 
 
 NEIGHBOURS = 5
@@ -75,24 +94,25 @@ def build_site(content: Content, parallel: bool = False) -> Site:
     With ``parallel``, related papers are computed on every core while topics are matched
     and links found."""
     papers, rules = _select(content)
-    related, (assigned, links) = run_tasks([
+    related, (curated, links) = run_tasks([
         lambda: related_papers([_document(p) for p in papers], content.settings.related_count,
                                parallel),
-        lambda: (_assign(papers, rules, content), {p.id: _links(p) for p in papers})], parallel)
-    entries = {p.id: PaperEntry(p, assigned[p.id], links[p.id], related[p.id])
+        lambda: (_curated(papers, rules, content), {p.id: _links(p) for p in papers})], parallel)
+    entries = {p.id: PaperEntry(p, curated.assigned[p.id], links[p.id], related[p.id])
                for p in sorted(papers, key=_newest_first)}
-    return Site(papers=entries, topics=_topics(content.topics, entries),
+    return Site(papers=entries, topics=_topics(curated.topics, entries),
                 listings=_listings(content.listings, entries),
                 redirects=_redirects(content.papers, entries), settings=content.settings,
-                citation_keys=citation_keys(entry.paper for entry in entries.values()))
+                citation_keys=citation_keys(entry.paper for entry in entries.values()),
+                warnings=curated.warnings)
 
 
-def curate(content: Content) -> tuple[list[Paper], dict[str, tuple[str, ...]]]:
+def curate(content: Content) -> Curated:
     """The visible papers and their topics, or ContentError listing every problem.
 
     Everything `paperwiki check` needs, without the costly enrichment (related papers)."""
     papers, rules = _select(content)
-    return papers, _assign(papers, rules, content)
+    return _curated(papers, rules, content)
 
 
 def _select(content: Content) -> tuple[list[Paper], list[TopicRule]]:
@@ -104,18 +124,35 @@ def _select(content: Content) -> tuple[list[Paper], list[TopicRule]]:
     return _visible_papers(content.papers), rules
 
 
-def _assign(papers: list[Paper], rules: list[TopicRule], content: Content,
-            ) -> dict[str, tuple[str, ...]]:
-    topic_ids = {topic.id for topic in content.topics}
-    fallback = content.settings.fallback_topic
-    assigned = {pid: tuple(t for t in topics if t in topic_ids)
-                for pid, topics in assign_topics(papers, rules, fallback).items()}
-    untopical = [Problem(p.source, None, "the paper has no topic",
-                         "add `add_topics: [<topic id>]`, or a rule in content/topics.yaml that "
-                         "matches it") for p in papers if not assigned[p.id]]
+def _curated(papers: list[Paper], rules: list[TopicRule], content: Content) -> Curated:
+    """Topics from the rules; a paper they leave without one goes to the fallback topic (a
+    new paper no rule foresaw must not stop the build), with a warning unless the curator
+    chose that topic in content/config.yaml."""
+    chosen = content.settings.fallback_topic
+    fallback = next((t for t in content.topics if t.id == (chosen or UNSORTED.id)), UNSORTED)
+    topic_ids = {topic.id for topic in content.topics} | {fallback.id}
+    matched = assign_topics(papers, rules)
+    assigned, warnings, untopical = {}, [], []
+    for paper in papers:
+        topics = tuple(t for t in matched[paper.id] if t in topic_ids)
+        if not topics and fallback.id not in paper.remove_topics:
+            topics = (fallback.id,)
+            warnings += [] if chosen else [_unsorted(paper, fallback)]
+        untopical += [] if topics else [paper]
+        assigned[paper.id] = topics
     if untopical:
-        raise ContentError(untopical)
-    return assigned
+        raise ContentError([Problem(p.source, p.line_of("remove_topics"), "the paper has no "
+                                    "topic: it removes the fallback topic, and no rule matches "
+                                    "it", "add `add_topics: [<topic id>]`") for p in untopical])
+    used = fallback not in content.topics and any(fallback.id in t for t in assigned.values())
+    return Curated(papers, content.topics + ((fallback,) if used else ()), assigned,
+                   (*content.warnings, *warnings))
+
+
+def _unsorted(paper: Paper, fallback: Topic) -> Problem:
+    return ContentWarning(paper.source, None, f"no topic rule matches the paper: it is listed "
+                          f"under {fallback.name!r}", "add `add_topics: [<topic id>]`, or a "
+                          "rule in content/topics.yaml that matches it")
 
 
 def _newest_first(paper: Paper) -> tuple[int, str]:

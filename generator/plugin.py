@@ -85,6 +85,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         except ContentError as error:
             raise ContentProblems(error) from None
         config.nav = navigation(report.site, Path(config.docs_dir))
+        for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
+            log.info("PaperWiki: %s", warning)
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:
             self.incremental.start(config, report.removed)

@@ -112,6 +112,7 @@ class Content:
     topics: tuple[Topic, ...]
     listings: tuple[ListingInfo, ...]
     settings: Settings = field(default_factory=Settings)
+    warnings: tuple[Problem, ...] = ()  # files that look misplaced or misnamed (see store.py)
 
 
 @cache

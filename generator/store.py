@@ -16,7 +16,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ContentError, Problem
+from .errors import ContentError, ContentWarning, Problem
 from .files import read_file
 from .processes import run_tasks, split
 from .records import (
@@ -97,10 +97,66 @@ def load_content(paths: ContentPaths, parallel: bool = False) -> Content:
     topics = collect(problems, lambda: _load_topics(paths)) or ()
     listings = tuple(_each(problems, sorted(paths.listings.glob("*.yaml")),
                            lambda path: load_listing(paths, path)))
+    found_before = len(problems)
     papers = load_papers(paths, problems, parallel)
+    if not papers and len(problems) == found_before:
+        problems.append(_no_papers(paths))
     if problems:
         raise ContentError(problems)
-    return Content(papers=tuple(papers), topics=topics, listings=listings, settings=settings)
+    return Content(papers=tuple(papers), topics=topics, listings=listings, settings=settings,
+                   warnings=tuple(stray_files(paths)))
+
+
+def _no_papers(paths: ContentPaths) -> Problem:
+    """A wiki without papers is a mistake (a moved or mistyped folder), and building it would
+    replace the whole site with an empty one."""
+    label = paths.label(paths.papers)
+    fix = ("import a listing (`paperwiki import`) or add a paper by hand "
+           "(see the curation guide)")
+    if not paths.papers.is_dir():
+        return Problem(label, None, "the papers folder is missing", f"create it, then {fix}")
+    return Problem(label, None, "the papers folder holds no paper (*.yaml) files", fix)
+
+
+_YAML_LIKE = re.compile(r"\.ya?ml$", re.IGNORECASE)
+
+
+def stray_files(paths: ContentPaths) -> list[Problem]:
+    """Warnings for files that look like content but are never read: `new-paper.yml`,
+    `Paper.YAML`, a paper saved as `.txt`. They used to be skipped without a word."""
+    folders = ((paths.papers, (".yaml",), lambda name: True),
+               (paths.listings, (".yaml", ".txt"), lambda name: True),
+               (paths.root, (".yaml",), _YAML_LIKE.search))  # beside folders and notes
+    return [_stray(paths, folder / name, read) for folder, read, looks_like_content in folders
+            for name in _unread(folder, read) if looks_like_content(name)]
+
+
+def _unread(folder: Path, read: tuple[str, ...]) -> list[str]:
+    """The visible ordinary files of ``folder`` whose names the loader skips, sorted."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # missing: reported where it matters (papers), or simply empty
+        return []
+    return sorted(entry.name for entry in entries if not entry.name.endswith(read)
+                  and not entry.name.startswith(".") and entry.is_file())
+
+
+def _stray(paths: ContentPaths, path: Path, read: tuple[str, ...]) -> ContentWarning:
+    folder = paths.label(path.parent) + "/"
+    kinds = " and ".join(f"*{suffix}" for suffix in read)
+    return ContentWarning(paths.label(path), None, f"this file is not read: only {kinds} files "
+                          f"in {folder} are", _stray_fix(path, folder))
+
+
+def _stray_fix(path: Path, folder: str) -> str:
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    if _YAML_LIKE.search(path.name):
+        return f"rename it to {stem}.yaml"
+    if path.suffix.lower() == ".txt" and path.parent.name == "listings":
+        return f"rename it to {stem}.txt"
+    if path.parent.name == "papers":
+        return f"if it is a paper, rename it to {stem}.yaml (in YAML); if not, move it out of {folder}"
+    return f"move it out of {folder}"
 
 
 def load_papers(paths: ContentPaths, problems: list[Problem], parallel: bool = False,

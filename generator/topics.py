@@ -231,21 +231,17 @@ def _class_end(pattern: str, start: int) -> int:
     return index + 1
 
 
-def assign_topics(papers: list[Paper], rules: list[TopicRule],
-                  fallback: str | None) -> dict[str, tuple[str, ...]]:
-    """Each paper's topic ids in the curated order of topics.yaml, hand-added ones last."""
+def assign_topics(papers: list[Paper], rules: list[TopicRule]) -> dict[str, tuple[str, ...]]:
+    """Each paper's topic ids in the curated order of topics.yaml, hand-added ones last; none
+    when no rule matches (the model then gives the paper the fallback topic)."""
     matching = _matcher(tuple(rules))
-    return {paper.id: _topics_of(paper, matching(paper.title, paper.abstract), fallback)
+    return {paper.id: _topics_of(paper, matching(paper.title, paper.abstract))
             for paper in papers}
 
 
-def _topics_of(paper: Paper, matched_rules: tuple[str, ...], fallback: str | None,
-               ) -> tuple[str, ...]:
+def _topics_of(paper: Paper, matched_rules: tuple[str, ...]) -> tuple[str, ...]:
     matched = [topic for topic in matched_rules if topic not in paper.remove_topics]
-    topics = matched + [topic for topic in paper.add_topics if topic not in matched]
-    if not topics and fallback and fallback not in paper.remove_topics:
-        topics = [fallback]
-    return tuple(topics)
+    return tuple(matched + [topic for topic in paper.add_topics if topic not in matched])
 
 
 @lru_cache(maxsize=4)

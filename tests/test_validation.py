@@ -313,6 +313,9 @@ def _loader_accepts(kind: str, text: str, tmp_path: Path) -> bool:
               "listing": paths.listings / "a-listing.yaml", "config": paths.settings_file}[kind]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, "utf-8")
+    if kind == "topics":  # topics are read with the rest of the content, which needs a paper
+        paths.papers.mkdir()
+        paths.paper_file("a-paper").write_text("title: T\nabstract: A\n", "utf-8")
     load = {"paper": lambda: load_paper(paths, target), "topics": lambda: load_content(paths),
             "listing": lambda: load_listing(paths, target), "config": lambda: load_settings(paths)}
     try:
