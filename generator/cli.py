@@ -154,6 +154,8 @@ def import_command(listings: tuple[str, ...], title: str | None, captured: datet
                                  progress=lambda message: click.echo(message, err=True))
     except ContentError as error:
         _fail_with_problems(error)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
     click.echo(f"{report.records} records, {report.papers} papers: {len(report.created)} new, "
                f"{len(report.updated)} updated, {report.unchanged} unchanged")
 

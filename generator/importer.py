@@ -5,6 +5,11 @@ name is that slug (or lists it under ``aliases`` after a rename). Import only ad
 file lacks: the listings a paper appeared in, missing metadata, a higher upvote count. It never
 touches titles, abstracts or curator fields, and it changes a file only through a round-trip
 edit that keeps comments and key order. Everything is parsed before anything is written.
+
+One exception, for a capture that stopped mid-abstract: files do not record who wrote their
+text, so an abstract that looks cut off (it ends mid-sentence) and that a listing now shows
+continued is completed (``listing.completes``). A curator's edit cannot look like that: a
+corrected word breaks the prefix, and a shortened abstract ends on a sentence.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from slugify import slugify
 
 from .errors import ContentError, Problem, environment_problem
 from .links import rewrite_mirrors
-from .listing import ListingEntry, parse_listing
+from .listing import ListingEntry, completes, cut_off_warning, parse_listing
 from .processes import run_tasks, split
 from .records import ListingInfo, Paper
 from .store import (
@@ -57,6 +62,7 @@ class ImportReport:
     papers: int
     created: tuple[str, ...]
     updated: tuple[str, ...]
+    warnings: tuple[Problem, ...] = ()  # listings that look cut off
 
     @property
     def unchanged(self) -> int:
@@ -90,10 +96,15 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     settings = load_settings(paths)
     sightings: dict[str, _Sighting] = {}
     records = 0
+    warnings = []
     for listing in listings:
-        progress(f"parsing {paths.label(paths.listings / (listing.id + '.txt'))}")
+        label = paths.label(paths.listings / f"{listing.id}.txt")
+        progress(f"parsing {label}")
         entries = _parse(paths, listing)
         records += len(entries)
+        warning = cut_off_warning(entries, label)
+        if warning:
+            warnings.append(warning)
         for entry in entries:
             entry = _normalised(entry, settings.mirror_hosts)
             _record_sighting(sightings, entry, listing.id)
@@ -108,7 +119,8 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     _write_all(paths, writes)
     created = tuple(sorted(pid for pid, (path, _) in planned.items() if pid not in existing.by_id))
     updated = tuple(sorted(pid for pid in planned if pid in existing.by_id))
-    return ImportReport(records=records, papers=len(sightings), created=created, updated=updated)
+    return ImportReport(records=records, papers=len(sightings), created=created, updated=updated,
+                        warnings=tuple(warnings))
 
 
 def _write_all(paths: ContentPaths, writes: list[tuple[Path, str]]) -> None:
@@ -167,6 +179,8 @@ def _record_sighting(sightings: dict[str, _Sighting], entry: ListingEntry, listi
     sighting = sightings.setdefault(title_key(entry.title), _Sighting(entry))
     if sighting.entry.published is None and entry.published is not None:
         sighting.entry = entry
+    if completes(sighting.entry.abstract, entry.abstract):  # another capture went further
+        sighting.entry = replace(sighting.entry, abstract=entry.abstract)
     if listing_id not in sighting.listings:
         sighting.listings.append(listing_id)
     sighting.upvotes = max(sighting.upvotes, entry.upvotes)
@@ -260,6 +274,8 @@ def _metadata(entry: ListingEntry) -> dict[str, Any]:
 def _changes(paper: Paper, sighting: _Sighting) -> dict[str, Any]:
     """Only what the curated file lacks; a value a curator wrote is never replaced."""
     changes: dict[str, Any] = {}
+    if completes(paper.abstract, sighting.entry.abstract):
+        changes["abstract"] = sighting.entry.abstract
     missing_listings = [lid for lid in sighting.listings if lid not in paper.listings]
     if missing_listings:
         changes["listings"] = missing_listings

@@ -424,3 +424,69 @@ def test_existing_listing_yaml_is_never_replaced_by_the_options(project: Path) -
     assert result.exit_code == 1
     assert "content/listings/pretraining.yaml: the listing already has a YAML" in result.output
     assert tree_state(project) == before
+
+
+# --- a capture cut off mid-abstract -----------------------------------------------------------
+
+FULL = Rec("Skill-Targeted Adaptive Training",
+           "Language models often show little to no improvement when trained via vanilla "
+           "supervised fine-tuning. We propose a method that targets the skills a model lacks.",
+           None, None)
+CUT = Rec(FULL.title, FULL.abstract[:FULL.abstract.index("a method") + len("a met")], None, None)
+SKILL_ID = "skill-targeted-adaptive-training"
+CUT_WARNING = ("content/listings/skills.txt:23: warning: the last record looks cut off: it has "
+               "no date block and its abstract stops mid-sentence — save the page again, "
+               "scrolled to its end, and import again: the whole abstract then replaces this one")
+
+
+def _import_skills(project: Path, *records: Rec) -> str:
+    write_listing(content_of(project), "skills", "2025-12-10", listing_text("Dec 10", *records))
+    return import_ok(project, "skills")
+
+
+def test_a_listing_cut_mid_abstract_is_imported_with_a_warning(project: Path) -> None:
+    output = _import_skills(project, SCALING, CUT)
+    assert CUT_WARNING in output.splitlines()
+    assert load(project, SKILL_ID)["abstract"] == CUT.abstract
+
+
+def test_a_complete_last_record_without_a_date_block_gives_no_warning(project: Path) -> None:
+    output = _import_skills(project, SCALING, FULL)
+    assert "warning" not in output
+
+
+def test_importing_the_whole_listing_completes_the_cut_abstract(project: Path) -> None:
+    _import_skills(project, SCALING, CUT)
+    path = content_of(project) / "papers" / f"{SKILL_ID}.yaml"
+    path.write_text(path.read_text("utf-8") + "# Read with the scaling paper.\nfeatured: true\n",
+                    "utf-8")
+    output = _import_skills(project, SCALING, FULL, DISTILLING)
+    assert "warning" not in output
+    assert load(project, SKILL_ID)["abstract"] == FULL.abstract
+    assert path.read_text("utf-8").endswith("# Read with the scaling paper.\nfeatured: true\n")
+
+
+def test_a_later_listing_in_the_same_import_completes_the_abstract(project: Path) -> None:
+    write_listing(content_of(project), "skills", "2025-12-10", listing_text("Dec 10", SCALING, CUT))
+    write_listing(content_of(project), "skills-full", "2025-12-10",
+                  listing_text("Dec 10", FULL, SCALING))
+    output = import_ok(project, "skills", "skills-full")
+    assert CUT_WARNING in output.splitlines()
+    assert load(project, SKILL_ID)["abstract"] == FULL.abstract
+
+
+@pytest.mark.parametrize("edited", [
+    "Language models often show little to no improvement when trained via vanilla "
+    "supervised fine-tuning.",  # shortened to a sentence: a curator's choice
+    CUT.abstract.replace("vanilla", "plain"),  # a word changed: no longer what the listing cut
+])
+def test_an_abstract_a_curator_edited_is_never_completed(project: Path, edited: str) -> None:
+    _import_skills(project, SCALING, CUT)
+    path = content_of(project) / "papers" / f"{SKILL_ID}.yaml"
+    path.write_text(path.read_text("utf-8").replace(CUT.abstract, edited), "utf-8")
+    before = tree_state(project)
+    _import_skills(project, SCALING, FULL)
+    assert load(project, SKILL_ID)["abstract"] == edited
+    assert {name: state for name, state in tree_state(project).items()
+            if name.startswith("content/papers/")} == {
+        name: state for name, state in before.items() if name.startswith("content/papers/")}

@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 from generator.errors import ContentError
-from generator.listing import ListingEntry, Organization, parse_listing
+from generator.listing import (
+    ListingEntry, Organization, cut_off_warning, looks_cut, parse_listing,
+)
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures" / "listings"
@@ -246,3 +248,35 @@ def test_the_five_shipped_listings_hold_316_records_of_277_papers() -> None:
     assert all((entry.authors is None) != (entry.organization is None) for entry in dated)
     assert {entry.organization.handle for entry in dated if entry.organization} == {
         "OPPOer", "Salesforce", "KaLM-Embedding"}
+
+
+# --- a capture cut off mid-abstract ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("abstract", "cut"), [
+    ("We propose a met", True), ("We propose a method", True), ("Results on GLUE,", True),
+    ("We propose a method.", False), ("Does it work?", False), ("It works (mostly).", False),
+    ('We call it "saturation."', False), ("Code: https://github.com/x/y", False),
+    ("Project page: spatial-vlm.github.io", False), ("Runs in $O(n)$", False), ("", False),
+])
+def test_looks_cut(abstract: str, cut: bool) -> None:
+    assert looks_cut(abstract) is cut
+
+
+def test_no_shipped_listing_looks_cut() -> None:
+    """The five shipped listings are the real captures (the seeds): none ends mid-abstract,
+    and none may be warned of."""
+    for path in sorted(SHIPPED_LISTINGS.glob("*.txt")):
+        captured = yaml.safe_load(path.with_suffix(".yaml").read_text("utf-8"))["captured"]
+        entries = parse_listing(path.read_text("utf-8"), source_of(path.name), captured)
+        assert cut_off_warning(entries, path.name) is None, path.name
+
+
+def test_a_capture_cut_mid_abstract_is_warned_of_at_the_abstract() -> None:
+    text = (FIXTURES / "no-metadata-last.txt").read_text("utf-8")
+    cut = text[: text.rindex(" (e.g.")]
+    entries = parse_listing(cut, "cut.txt", OCT_31)
+    warning = cut_off_warning(entries, "cut.txt")
+    assert (warning.path, warning.line) == ("cut.txt", 23)
+    assert str(warning).startswith("cut.txt:23: warning: the last record looks cut off")
+    assert cut_off_warning(parse_fixture("no-metadata-last.txt", OCT_31), "x.txt") is None
