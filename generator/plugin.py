@@ -21,6 +21,7 @@ from .generate import generate
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
 from .model import Site
 from .parallel import PageShards, can_fork, page_positions, process_count
+from .render import page_dates
 from .search import index_with_pagefind, search_page
 from .store import ContentPaths
 from .text import html_text
@@ -54,6 +55,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.shards = PageShards()
         self.incremental: IncrementalBuilds | None = None
         self.dirty_notice = DirtyNoticeFilter()
+        self.page_dates: dict[str, str] = {}
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -87,6 +89,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         config.nav = navigation(report.site, Path(config.docs_dir))
         for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
             log.info("PaperWiki: %s", warning)
+        self.page_dates = page_dates(report.site)
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:
             self.incremental.start(config, report.removed)
@@ -155,10 +158,19 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         """"Edit this page" opens the YAML a page is made from, never the generated Markdown."""
         if self.shards.active:
             markdown = self.shards.skip_if_foreign(markdown, page)
-        source = page.meta.get("source")
-        if source and config.repo_url:
-            page.edit_url = f"{config.repo_url.rstrip('/')}/edit/{self.config.edit_branch}/{source}"
+        if page.file.src_uri in self.page_dates:  # also for pages other processes render
+            page.meta["updated"] = self.page_dates[page.file.src_uri]
+        source = page.meta.get("source") or self._hand_written_source(page, config)
+        page.edit_url = (f"{config.repo_url.rstrip('/')}/edit/{self.config.edit_branch}/{source}"
+                         if source and config.repo_url else None)
         return markdown
+
+    def _hand_written_source(self, page: Any, config: Any) -> str | None:
+        """A hand-written page is edited in content/pages/; generated pages without a source
+        (the indexes, the statistics) have nothing to edit, so they get no button."""
+        paths = self._paths(config)
+        path = paths.pages / page.file.src_uri
+        return paths.label(path) if path.is_file() else None
 
 
 _PREFORMATTED = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.DOTALL)

@@ -8,7 +8,8 @@ bytes. Every piece of untrusted or curated text reaches a page through ``safehtm
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from datetime import date
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -110,7 +111,8 @@ def render_paper_page(page: PaperPage) -> str:
     meta = front_matter(title=html_text(paper.title),
                         description=html_text(truncate(plain_text(paper.abstract),
                                                        DESCRIPTION_LENGTH)),
-                        source=paper.source, compact_nav=True, schema_org=_schema_org(page),
+                        source=paper.source, updated=_iso(paper.published), compact_nav=True,
+                        schema_org=_schema_org(page),
                         feeds=[{"title": title, "href": href} for title, href in page.feeds])
     bibtex = bibtex_entry(page.entry, page.site_url, page.citation_key, with_abstract=False)
     return _environment().get_template("paper.md.j2").render(
@@ -143,6 +145,7 @@ class _Pages:
                                      e.paper.featured) for pid, e in site.papers.items()}
         self.paper_feeds = tuple((feed["title"], feed["href"])
                                  for feed in feed_links(site, "paper"))
+        self.dates = page_dates(site)
 
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(site=self.site, lines=self.lines, **context)
@@ -181,21 +184,24 @@ class _Pages:
         topic = entry.topic
         featured = [pid for pid in entry.papers if self.site.papers[pid].paper.featured]
         meta = front_matter(title=html_text(topic.name), description=html_text(topic.description),
-                            source=topic.source, feeds=feed_links(self.site, "topic", topic.id))
+                            source=topic.source, updated=self.dates.get(f"topics/{topic.id}.md"),
+                            feeds=feed_links(self.site, "topic", topic.id))
         return self._render("topic.md.j2", meta=meta, entry=entry, topic=topic, featured=featured)
 
     def listing(self, listing_id: str) -> str:
         view = self.site.listings[listing_id]
         meta = front_matter(title=html_text(view.listing.title),
                             description=html_text(view.listing.description or view.listing.title),
-                            source=view.listing.source)
+                            source=view.listing.source,
+                            updated=self.dates.get(f"listings/{listing_id}.md"))
         return self._render("listing.md.j2", meta=meta, view=view, listing=view.listing)
 
     def home(self) -> str:
         papers = list(self.site.papers.values())
         featured = [e.id for e in papers if e.paper.featured]
         newest = [e.id for e in papers[: self.site.settings.newest_count]]
-        meta = front_matter(title="Home", feeds=feed_links(self.site, "home"))
+        meta = front_matter(title="Home", updated=self.dates.get("index.md"),
+                            feeds=feed_links(self.site, "home"))
         return self._render("home.md.j2", meta=meta, featured=featured, newest=newest)
 
     def paper_index(self) -> str:
@@ -204,20 +210,50 @@ class _Pages:
         papers = self.site.papers
         static = [(pid, html_text(e.paper.title), _date(e)) for pid, e in papers.items()] \
             if len(papers) <= STATIC_INDEX_LIMIT else []
-        return self._render("papers.md.j2", meta=front_matter(title="All papers"),
-                            static_titles=static)
+        return self._render("papers.md.j2", static_titles=static, meta=front_matter(
+            title="All papers", updated=self.dates.get("papers/index.md")))
 
     def topic_index(self) -> str:
-        return self._render("topics.md.j2", meta=front_matter(title="Topics"))
+        return self._render("topics.md.j2", meta=front_matter(
+            title="Topics", updated=self.dates.get("topics/index.md")))
 
     def listing_index(self) -> str:
-        return self._render("listings.md.j2", meta=front_matter(title="Listings"))
+        return self._render("listings.md.j2", meta=front_matter(
+            title="Listings", updated=self.dates.get("listings/index.md")))
 
     def redirect(self, old: str, new: str) -> str:
         meta = front_matter(title=html_text(self.site.papers[new].paper.title),
                             template="redirect.html", redirect=f"papers/{new}/",
                             search={"exclude": True})
         return self._render("redirect.md.j2", meta=meta, new=new)
+
+
+def page_dates(site: Site) -> dict[str, str]:
+    """The day each generated page last changed, as far as the content tells: a paper's
+    publication, a listing's capture, the newest paper a list shows. Sitemaps give it as
+    lastmod; a page without one is left out (the build date would say every page changed)."""
+    dates = {f"papers/{pid}.md": day for pid, entry in site.papers.items()
+             if (day := _iso(entry.paper.published))}
+    dates.update((f"topics/{tid}.md", day) for tid, entry in site.topics.items()
+                 if (day := _newest(site, entry.papers)))
+    dates.update((f"listings/{lid}.md", view.listing.captured.isoformat())
+                 for lid, view in site.listings.items())
+    newest_paper = _newest(site, site.papers)
+    newest_listing = max((view.listing.captured for view in site.listings.values()), default=None)
+    indexes = {"index.md": newest_paper, "papers/index.md": newest_paper,
+               "topics/index.md": newest_paper, "listings/index.md": _iso(newest_listing)}
+    dates.update((path, day) for path, day in indexes.items() if day)
+    return dates
+
+
+def _newest(site: Site, paper_ids: Iterable[str]) -> str | None:
+    papers = site.papers
+    return _iso(max((papers[pid].paper.published for pid in paper_ids
+                     if papers[pid].paper.published), default=None))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _date(entry: PaperEntry) -> str:

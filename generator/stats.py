@@ -22,7 +22,6 @@ from .text import plain_text
 TOP_TOPICS = 5  # small multiples: more panels stop fitting on one screen
 CODE_TOPICS = 10
 TOP_ORGANISATIONS = 10
-TOPICS_SOURCE = "content/topics.yaml"
 
 
 def render_stats(site: Site) -> dict[str, str]:
@@ -35,8 +34,7 @@ def render_stats(site: Site) -> dict[str, str]:
                       autoescape=False)
     meta = front_matter(title="Statistics",
                         description="Papers per month, per topic and with code, the organisations "
-                                    "behind them, and a map of how topics overlap.",
-                        source=_source(site))
+                                    "behind them, and a map of how topics overlap.")
     with_code, total = code_share(site.papers.values())
     organisations = sum(1 for e in site.papers.values() if e.paper.organization)
     text = env.get_template("stats.md.j2").render(
@@ -169,8 +167,3 @@ def _listed(bars: list[Bar]) -> str:
 
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
-
-
-def _source(site: Site) -> str:
-    """The file the "edit" button opens: the topics, the only curated input the page names."""
-    return next(iter(site.topics.values())).topic.source if site.topics else TOPICS_SOURCE

@@ -114,3 +114,19 @@ def test_topic_hierarchy_and_edit_links_in_the_built_site(shipped_site: Path) ->
     assert f"/edit/main/content/papers/{BCODER}.yaml" in paper
     topic = (shipped_site / "topics" / "code" / "index.html").read_text("utf-8")
     assert "/edit/main/content/topics.yaml" in topic
+
+
+@pytest.mark.parametrize("page, source", [
+    ("index.html", None), ("papers/index.html", None), ("topics/index.html", None),
+    ("listings/index.html", None), ("stats/index.html", None),
+    ("curation/index.html", "content/pages/curation.md"),
+    ("listings/knowledge-distillation/index.html", "content/listings/knowledge-distillation.yaml"),
+])
+def test_edit_links_only_where_a_source_file_exists(shipped_site: Path, page: str,
+                                                    source: str | None) -> None:
+    import re
+
+    edits = re.findall(r'href="https://github\.com/paperwiki/paperwiki/edit/main/([^"]+)"',
+                       (shipped_site / page).read_text("utf-8"))
+    assert edits == ([source] if source else [])
+    assert all((REPO / path).is_file() for path in edits)

@@ -100,3 +100,38 @@ def test_sitemap_lists_every_paper_and_a_custom_404_exists(shipped_site: Path) -
     sitemap = (shipped_site / "sitemap.xml").read_text("utf-8")
     assert all(f"/papers/{pid}/</loc>" in sitemap for pid in paper_pages(shipped_site))
     assert "Page not found" in (shipped_site / "404.html").read_text("utf-8")
+
+
+def test_every_stylesheet_url_names_a_shipped_file(shipped_site: Path) -> None:
+    """Browsers fetch what a stylesheet names; a missing font is a 404 on every math page."""
+    import re
+
+    missing = []
+    for stylesheet in shipped_site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", stylesheet.read_text("utf-8")):
+            if url.startswith(("data:", "#")):
+                continue
+            target = stylesheet.parent / url.split("#")[0].split("?")[0]
+            if not target.is_file():
+                missing.append(f"{stylesheet.relative_to(shipped_site)}: {url}")
+    assert missing == []
+
+
+def test_sitemap_lastmod_comes_from_the_content(shipped_site: Path, site_model) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    lastmod = {url.findtext(f"{namespace}loc"): url.findtext(f"{namespace}lastmod")
+               for url in ElementTree.parse(shipped_site / "sitemap.xml").getroot()}
+    papers = {loc.rstrip("/").rsplit("/", 1)[1]: day for loc, day in lastmod.items()
+              if "/papers/" in loc and not loc.endswith("/papers/")}
+    assert papers and all(
+        day == (site_model.papers[pid].paper.published.isoformat()
+                if site_model.papers[pid].paper.published else None)
+        for pid, day in papers.items() if pid in site_model.papers)
+    newest = max(entry.paper.published for entry in site_model.papers.values()
+                 if entry.paper.published)
+    assert lastmod[next(loc for loc in lastmod if loc.endswith("/topics/"))] == newest.isoformat()
+    assert all(day is None or day <= newest.isoformat()
+               or any(day == view.listing.captured.isoformat()
+                      for view in site_model.listings.values()) for day in lastmod.values())
