@@ -24,6 +24,23 @@ from .tfidf import tfidf
 
 BLOCK_ROWS = 512
 TERMS_PER_LINK = 4
+# Terms that help find similar papers but mean nothing to a reader as the reason two papers
+# are alike: pieces of web addresses, citation shorthand, the stock words of abstracts.
+UNSHOWN_TERMS = frozenset("""
+    io com org net www http https html github gitlab website webpage homepage page url link
+    available publicly released release open-source et al vs etc ie eg lot way new set key
+    run act aim id ii iii paper papers work propose proposed novel approach method methods
+    results show shows demonstrate extensive comprehensive significantly
+""".split())
+NOUNS_ENDING_IN_LY = frozenset({"anomaly", "anomalies", "assembly", "butterfly", "family",
+                                "monopoly", "supply"})
+
+
+def shown_as_reason(term: str) -> bool:
+    """Whether a shared term is worth showing: not a stock word, and not an adverb (a word of
+    six letters or more ending in -ly that is not a noun such as anomaly)."""
+    return term not in UNSHOWN_TERMS and not (
+        len(term) >= 6 and term.endswith("ly") and term not in NOUNS_ENDING_IN_LY)
 
 
 @dataclass(frozen=True)
@@ -197,13 +214,19 @@ def _similarity_blocks(split: _TermSplit, rows: range) -> Iterator[tuple[int, np
         yield start, block
 
 
+def _shown_columns(terms: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(shown_as_reason, terms.tolist()), dtype=bool, count=len(terms))
+
+
 def _shared_terms(products: sparse.csr_matrix, terms: np.ndarray) -> Iterator[tuple[str, ...]]:
     """For each row of ``products`` (the element-wise product of a pair's rows), the terms
     contributing most to the pair's similarity, strongest first, equal ones alphabetically
     (the vectoriser numbers terms alphabetically).
 
     One sort for all pairs: pair by pair, fifty thousand intersections took longer than
-    finding the pairs."""
+    finding the pairs. Terms not worth showing (``shown_as_reason``) count for the similarity
+    but are never given as its reason."""
+    products.data[~_shown_columns(terms)[products.indices]] = 0
     products.eliminate_zeros()
     pair_of = np.repeat(np.arange(products.shape[0]), np.diff(products.indptr))
     order = np.lexsort((products.indices, -products.data, pair_of))

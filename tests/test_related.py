@@ -117,3 +117,28 @@ def test_exact_ranking_through_many_near_ties() -> None:
     documents = [Document(f"p{index:03d}", " ".join(rng.choice(words, rng.integers(3, 9))))
                  for index in range(400)]
     assert_exact_ranking(documents, 5)
+
+
+def test_reasons_are_words_a_reader_recognises(site_model) -> None:
+    from generator.related import UNSHOWN_TERMS, shown_as_reason
+
+    shown = {term for entry in site_model.papers.values() for relation in entry.related
+             for term in relation.terms}
+    assert shown and not shown & {"io", "website", "remarkably", *UNSHOWN_TERMS}
+    assert all(shown_as_reason(term) for term in shown)
+    assert {"distillation", "llm", "rl"} <= shown  # short acronyms are words too
+    assert [shown_as_reason(t) for t in ("efficiently", "anomaly", "family", "apply")] \
+        == [False, True, True, True]
+
+
+def test_hidden_reasons_leave_the_related_papers_unchanged() -> None:
+    from generator import related
+
+    documents = [related.Document(f"d{i}", text) for i, text in enumerate([
+        "remarkably efficient distillation of website io models",
+        "remarkably efficient distillation website io students",
+        "graph networks for molecules", "graph networks for proteins and molecules"])]
+    chosen = related._related_papers(tuple(documents), 1, False)
+    assert chosen["d0"][0].paper_id == "d1" and chosen["d2"][0].paper_id == "d3"
+    assert "distillation" in chosen["d0"][0].terms
+    assert all(related.shown_as_reason(t) for r in chosen.values() for x in r for t in x.terms)

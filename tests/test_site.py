@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import unescape
 from pathlib import Path
 
@@ -104,8 +105,6 @@ def test_sitemap_lists_every_paper_and_a_custom_404_exists(shipped_site: Path) -
 
 def test_every_stylesheet_url_names_a_shipped_file(shipped_site: Path) -> None:
     """Browsers fetch what a stylesheet names; a missing font is a 404 on every math page."""
-    import re
-
     missing = []
     for stylesheet in shipped_site.rglob("*.css"):
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", stylesheet.read_text("utf-8")):
@@ -135,3 +134,18 @@ def test_sitemap_lastmod_comes_from_the_content(shipped_site: Path, site_model) 
     assert all(day is None or day <= newest.isoformat()
                or any(day == view.listing.captured.isoformat()
                       for view in site_model.listings.values()) for day in lastmod.values())
+
+
+@pytest.mark.parametrize("page", ["index.html", "papers/index.html", f"papers/{BCODER}/index.html"])
+def test_footer_names_the_wiki_and_links_its_feeds_data_and_source(shipped_site: Path,
+                                                                  page: str) -> None:
+    html = (shipped_site / page).read_text("utf-8")
+    footer = html[html.index('<div class="md-copyright pw-footer">'):]
+    footer = footer[: footer.index("</nav>")]
+    assert "PaperWiki" in footer and "Made with" not in html
+    links = re.findall(r'href="([^"]+)"', footer)
+    assert links[-1] == "https://github.com/paperwiki/paperwiki"
+    for link in links[:-1]:
+        assert resolve(shipped_site, shipped_site / page, link).is_file(), link
+    assert {link.rsplit("/", 1)[-1] for link in links[:-1]} == {
+        "all.xml", "papers.bib", "papers.json", "topics.json"}

@@ -233,6 +233,32 @@ def test_no_horizontal_scrolling_on_a_phone(contexts, base_url: str, name: str, 
     page.close()
 
 
+def test_bibtex_stays_inside_its_box_on_a_phone(contexts, base_url: str) -> None:
+    page, problems = open_page(contexts, base_url, PAGES["paper"], viewport=PHONE,
+                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    box, text = page.evaluate("""() => {
+        const code = document.querySelector('.pw-bibtex code');
+        return [[code.getBoundingClientRect().width, code.scrollWidth], code.textContent];
+    }""")
+    assert box[1] <= box[0] + 1 <= PHONE["width"] + 1, f"BibTeX is {box[1]} px wide in {box[0]}"
+    assert text.startswith("@") and "\n  title = {" in text  # copied as written
+    assert problems == []
+    page.close()
+
+
+def test_home_buttons_do_not_touch_on_a_phone(contexts, base_url: str) -> None:
+    page, problems = open_page(contexts, base_url, PAGES["home"], viewport=PHONE,
+                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    boxes = page.evaluate("""() => [...document.querySelectorAll('article .md-button')]
+        .map(b => { const r = b.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+    assert len(boxes) >= 2
+    for first, second in zip(boxes, boxes[1:]):
+        apart = second[1] - first[3] if second[1] >= first[3] else second[0] - first[2]
+        assert apart >= 6, f"buttons {first} and {second} are {apart} px apart"
+    assert problems == []
+    page.close()
+
+
 # -- 4. README screenshots -------------------------------------------------------------------
 
 def test_readme_screenshots(contexts, base_url: str, tmp_path: Path) -> None:
