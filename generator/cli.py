@@ -15,13 +15,16 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .errors import ContentError, environment_problem, is_environment
+from .runlock import process_tag, project_lock, remove_staged_sites, remove_temporary_files
 from .store import ContentPaths
 
 if TYPE_CHECKING:
@@ -150,8 +153,9 @@ def import_command(listings: tuple[str, ...], title: str | None, captured: datet
     paths = _content_paths(config_file)
     new_listing = _new_listing(listings, title, captured, description)
     try:
-        report = import_listings(paths, listings, new_listing=new_listing,
-                                 progress=lambda message: click.echo(message, err=True))
+        with one_run_at_a_time(paths, "paperwiki import"):
+            report = import_listings(paths, listings, new_listing=new_listing,
+                                     progress=lambda message: click.echo(message, err=True))
     except ContentError as error:
         _fail_with_problems(error)
     for warning in report.warnings:
@@ -232,18 +236,27 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     Example:
       paperwiki build --site-dir /tmp/wiki
     """
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    from .plugin import ContentProblems
 
     _prepare_mkdocs(verbose)
     started = time.perf_counter()
     config = load_config(str(config_file), strict=True)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    with one_run_at_a_time(_content_paths(config_file), "paperwiki build", site=target):
+        _build_into(config, target)
+    click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
+
+
+def _build_into(config: Any, target: Path) -> None:
+    """Build into a staging folder beside ``target`` and swap it in once complete; exit 1, 3
+    or 4 (see the module's docstring) when the build fails, with ``target`` untouched."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import ContentProblems
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{process_tag()}", dir=target.parent))
     config.site_dir = str(staging)
     click.echo(f"Building the site into {target} …", err=True)
     try:
@@ -262,7 +275,22 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, target)
-    click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
+
+
+@contextmanager
+def one_run_at_a_time(paths: ContentPaths, command: str, site: Path | None = None,
+                      ) -> Iterator[None]:
+    """Hold the project's lock (a second build or import waits, saying for whom), then remove
+    what interrupted runs left: temporary files in content/ and sites staged beside ``site``."""
+    with project_lock(paths.project, command, waiting=lambda message: click.echo(message,
+                                                                                 err=True)):
+        removed = remove_temporary_files(paths.papers, paths.listings)
+        if site is not None:
+            removed += remove_staged_sites(site)
+        if removed:
+            click.echo(f"Removed what interrupted runs left: "
+                       f"{', '.join(paths.label(path) for path in removed)}", err=True)
+        yield
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -286,17 +314,18 @@ def serve(config_file: Path, dev_addr: str, full_rebuilds: bool) -> None:
     """Preview the wiki locally; pages rebuild when a file under content/ changes.
 
     Only the pages an edit touches are rendered again, so a change shows in seconds even on a
-    large wiki; a change to the navigation or to mkdocs.yml renders every page.
+    large wiki; a change to the navigation or to mkdocs.yml renders every page. While the
+    content has problems, the last good site stays served, with the problems shown on every
+    page as well as here.
 
     \b
     Example:
       paperwiki serve --dev-addr 127.0.0.1:8080
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from .serving import serve as serve_site
 
     _prepare_mkdocs(verbose=True)  # "Serving on …" and rebuild notices are the point here
-    mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True,
-                 build_type=None if full_rebuilds else "dirty")
+    serve_site(str(config_file), dev_addr=dev_addr, dirty=not full_rebuilds)
 
 
 if __name__ == "__main__":

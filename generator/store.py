@@ -23,6 +23,7 @@ from .records import (
     Content, ListingInfo, Paper, Settings, Topic, date_problem, listing_from_mapping,
     paper_from_mapping, schema_problems, settings_from_mapping, topic_from_mapping,
 )
+from .runlock import TEMPORARY_SUFFIX, process_tag
 from .yamlfile import decode, parse_yaml
 
 T = TypeVar("T")
@@ -274,8 +275,8 @@ def _replace_atomically(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         mode = NEW_FILE_MODE
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=TEMPORARY_SUFFIX)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=TEMPORARY_SUFFIX,
+                                             prefix=f".{path.name}.{process_tag()}")
     except OSError as error:
         raise _naming(error, path) from None
     try:
@@ -290,8 +291,6 @@ def _replace_atomically(path: Path, data: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
 
-
-TEMPORARY_SUFFIX = ".tmp"
 
 
 def _naming(error: OSError, path: Path) -> OSError:

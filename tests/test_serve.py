@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -115,3 +119,82 @@ def test_incremental_rebuilds_keep_navigation_search_and_removals_right(tmp_path
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def fetch_any(url: str) -> tuple[int, str] | None:
+    """Status and body of any answer, error pages included; None if none came in 5 s."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def wait_for_answer(url: str, ready, timeout: float) -> tuple[int, str]:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        answer = fetch_any(url)
+        if answer is not None and ready(*answer):
+            return answer
+        time.sleep(0.2)
+    raise AssertionError(f"{url} gave no fitting answer within {timeout} s: {fetch_any(url)}")
+
+
+@contextmanager
+def serving_a_broken_paper(project: Path, log: Path) -> Iterator[str]:
+    """`paperwiki serve` in its own process for the block, yielding the site's address; after
+    it, the server's output must name the broken line and hold no traceback."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--config-file",
+         str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        yield f"http://127.0.0.1:{port}/paperwiki/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = log.read_text("utf-8")
+    assert BROKEN_LINE in output and "Traceback" not in output, output
+
+
+BANNER = 'id="paperwiki-build-problems"'
+BROKEN_LINE = f"content/papers/{PAPER}.yaml:9: invalid YAML"
+
+
+def test_broken_content_keeps_the_last_good_site_served_with_the_problems_shown(
+        tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    paper = project / "content" / "papers" / f"{PAPER}.yaml"
+    good = paper.read_text("utf-8")
+    with serving_a_broken_paper(project, tmp_path / "serve.log") as base:
+        wait_for(f"{base}papers/{PAPER}/", "Scaling MLPs", timeout=120)
+        stylesheet = base + re.findall(r'href="([^"]+\.css)"', fetch(base) or "")[0]
+        paper.write_text(good + "summary: [unclosed\n", "utf-8")
+
+        status, page = wait_for_answer(f"{base}papers/{PAPER}/",
+                                       lambda status, body: BANNER in body, timeout=60)
+        assert status == 200 and "Scaling MLPs" in page  # the last good page, and the problem:
+        assert html.escape(BROKEN_LINE, quote=True) in page
+        assert fetch_any(stylesheet)[0] == 200
+        assert fetch_any(f"{base}%00")[0] == 404
+        assert fetch_any(f"{base}no-such-page/")[0] == 404
+
+        paper.write_text(good, "utf-8")
+        wait_for_answer(f"{base}papers/{PAPER}/",
+                        lambda status, body: status == 200 and BANNER not in body, timeout=120)
+
+
+def test_serve_started_on_broken_content_answers_with_the_problems(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    paper = project / "content" / "papers" / f"{PAPER}.yaml"
+    good = paper.read_text("utf-8")
+    paper.write_text(good + "summary: [unclosed\n", "utf-8")
+    with serving_a_broken_paper(project, tmp_path / "serve.log") as base:
+        status, page = wait_for_answer(base, lambda status, body: BANNER in body, timeout=120)
+        assert status == 404 and html.escape(BROKEN_LINE, quote=True) in page
+        assert "/livereload/" in page  # it turns into the site once the problem is fixed
+        paper.write_text(good, "utf-8")
+        wait_for(f"{base}papers/{PAPER}/", "Scaling MLPs", timeout=120)
