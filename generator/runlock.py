@@ -3,9 +3,10 @@
 Two runs at once would undo each other's work: each removes from docs/ what it did not write
 itself, the other's staged pages included, and both swap a new site in through the same names.
 So ``paperwiki build``, ``paperwiki import`` and every rebuild of ``paperwiki serve`` hold an
-exclusive lock (``flock``) on ``.paperwiki.lock`` beside mkdocs.yml; a second run waits, and
-says which process it waits for. The kernel drops the lock when its holder dies, however it
-dies, so a killed run never blocks the next one.
+exclusive lock (``flock``) on ``.paperwiki.lock`` beside mkdocs.yml, removed when they end; a
+second run waits, and says which process it waits for. The kernel drops the lock when its
+holder dies, however it dies, so a killed run never blocks the next one (its lock file stays,
+unlocked, until the next run ends).
 
 A killed run leaves debris: a half-built site staged beside site/, temporary files of atomic
 writes. Their names carry the id of the process that made them, and the next run removes
@@ -31,19 +32,43 @@ TEMPORARY_SUFFIX = ".tmp"
 def project_lock(project: Path, command: str,
                  waiting: Callable[[str], None] = lambda message: None) -> Iterator[None]:
     """Hold the project's lock while the block runs; ``waiting`` hears who holds it when it
-    is taken, before this waits for it."""
-    handle = os.open(project / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    is taken, before this waits for it. The lock file exists only while a run holds it."""
+    path = project / LOCK_NAME
+    handle = _acquire(path, waiting)
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting(f"waiting for {_holder(handle)} to finish (it holds {LOCK_NAME}) …")
-            fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()} {command}\n".encode(), 0)
         yield
     finally:
+        path.unlink(missing_ok=True)  # still locked: whoever opens it next makes a new one
         os.close(handle)  # releases the lock (forked workers' copies end with them)
+
+
+def _acquire(path: Path, waiting: Callable[[str], None]) -> int:
+    """An open, locked handle on the lock file at ``path``. A run that waited on a file its
+    holder then removed locks the new one instead."""
+    told = False
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not told:
+                waiting(f"waiting for {_holder(handle)} to finish (it holds {LOCK_NAME}) …")
+                told = True
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        if _is_current(handle, path):
+            return handle
+        os.close(handle)
+
+
+def _is_current(handle: int, path: Path) -> bool:
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(handle)
+    return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
 def _holder(handle: int) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.runlock import project_lock
 from tests.helpers_content import Rec, listing_text, write_listing
 from tests.project import copy_project, run_build
 
@@ -122,3 +123,10 @@ def test_what_a_killed_import_leaves_is_removed_by_the_next(tmp_path: Path) -> N
 def test_what_runs_leave_behind_is_ignored_by_git(path: str) -> None:
     result = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=REPO)
     assert result.returncode == 0, f"{path} is not ignored by .gitignore"
+
+
+def test_the_lock_file_exists_only_while_a_run_holds_it(tmp_path: Path) -> None:
+    with project_lock(tmp_path, "paperwiki import"):
+        holder = (tmp_path / ".paperwiki.lock").read_text("utf-8")
+        assert holder == f"{os.getpid()} paperwiki import\n"
+    assert not (tmp_path / ".paperwiki.lock").exists()
