@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+import yaml
 
 from .errors import ContentError, environment_problem, is_environment
 from .runlock import process_tag, project_lock, remove_staged_sites, remove_temporary_files
+from .settings import Settings, load_settings
 from .store import ContentPaths
 
 if TYPE_CHECKING:
@@ -34,8 +36,15 @@ if TYPE_CHECKING:
 EXIT_CONTENT, EXIT_BUILD, EXIT_ENVIRONMENT = 1, 3, 4
 
 
+def _settings(config_file: Path) -> Settings:
+    try:
+        return load_settings(config_file)
+    except (ValueError, yaml.YAMLError) as error:
+        raise click.UsageError(f"{config_file}: {error}") from None
+
+
 def _content_paths(config_file: Path) -> ContentPaths:
-    return ContentPaths(config_file.resolve().parent / "content")
+    return ContentPaths(_settings(config_file).content_dir)
 
 
 def _fail_with_problems(error: ContentError) -> NoReturn:
@@ -217,6 +226,37 @@ def _check_or_exit(config_file: Path) -> tuple[Content, Curated]:
         return content, curate(content)
     except ContentError as error:
         _fail_with_problems(error)
+
+
+@main.command()
+@config_option
+def generate(config_file: Path) -> None:
+    """Write the wiki's Markdown pages and data files into docs/, without building the site.
+
+    Besides the pages, docs/.nav.yml holds the navigation in mkdocs.yml's `nav:` form, so
+    any builder can make the site from docs/ alone, with or without the paperwiki plugin.
+    Content is checked first: with any problem nothing is written (exit 1).
+
+    \b
+    Example:
+      paperwiki generate && properdocs build --strict
+    """
+    from .generate import generate as generate_docs
+    from .search import search_page
+
+    settings = _settings(config_file)
+    paths = ContentPaths(settings.content_dir)
+    try:
+        with one_run_at_a_time(paths, "paperwiki generate"):
+            report = generate_docs(
+                paths, settings.docs_dir, site_url=settings.site_url,
+                site_name=settings.site_name, parallel=settings.jobs != 1,
+                extra_files=search_page() if settings.search == "pagefind" else {},
+                progress=lambda message: click.echo(message, err=True))
+    except ContentError as error:
+        _fail_with_problems(error)
+    click.echo(f"Generated {report.pages} files in {settings.docs_dir} "
+               f"({len(report.written)} changed, {len(report.removed)} removed)")
 
 
 @main.command()

@@ -19,16 +19,18 @@ from .errors import ContentError, Problem
 from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
-from .outputs import clashes
+from .nav import NavEntry, nav_file, site_navigation, top_page_titles
+from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
 from .render import render_tasks
 from .stats import render_stats
-from .store import ContentPaths, load_content
+from .store import ContentPaths, load_content, write_atomically
 
 
 @dataclass(frozen=True)
 class GenerateReport:
     site: Site
+    nav: list[NavEntry]
     pages: int
     written: tuple[str, ...]
     removed: tuple[str, ...]
@@ -36,7 +38,7 @@ class GenerateReport:
 
 
 def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
-             extra_files: dict[str, str] | None = None,
+             site_name: str = "PaperWiki", extra_files: dict[str, str] | None = None,
              progress: Callable[[str], None] = lambda message: None,
              parallel: bool = False) -> GenerateReport:
     """Load, enrich, render and write; raises ContentError before writing anything.
@@ -59,8 +61,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"rendering and writing pages …")
     static, extra = _static_pages(paths), extra_files or {}
-    tasks = [*render_tasks(site, site_url or "", parallel),
-             lambda: {**render_stats(site), **_data_files(site, site_url)}]
+    tasks = [*render_tasks(site, site_url or "", parallel, site_name),
+             lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
     writer = DocsWriter(docs_dir)
     try:
         outcomes = run_tasks([partial(_write, writer, task) for task in tasks], parallel)
@@ -71,11 +73,13 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     finally:
         writer.discard()
     clock.lap("render")
+    nav = site_navigation(site, top_page_titles(docs_dir))
     names = {name for made, _ in outcomes for name in made}
     written = tuple(sorted(name for _, changed in outcomes for name in changed))
-    removed = remove_stale(docs_dir, names)
+    write_atomically(docs_dir / NAV_FILE, nav_file(nav))
+    removed = remove_stale(docs_dir, names | {NAV_FILE})
     clock.lap("clean")
-    return GenerateReport(site, len(names), written, removed, clock.laps)
+    return GenerateReport(site, nav, len(names), written, removed, clock.laps)
 
 
 def _write(writer: DocsWriter, render: Callable[[], dict[str, str]],
@@ -118,12 +122,12 @@ def _static_pages(paths: ContentPaths) -> dict[str, str]:
             for path in sorted(paths.pages.rglob("*.md"))}
 
 
-def _data_files(site: Site, site_url: str | None) -> dict[str, str]:
+def _data_files(site: Site, site_url: str | None, site_name: str) -> dict[str, str]:
     """Exports, bibliography and feeds. Feeds need absolute addresses, so without a site_url
     (direct library calls only: MkDocs always has one when it runs the plugin) they are left out."""
     files = {**render_exports(site, site_url or ""), **render_bibliography(site, site_url or "")}
     if site_url:
-        files.update(render_feeds(site, site_url))
+        files.update(render_feeds(site, site_url, site_name))
     return files
 
 

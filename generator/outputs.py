@@ -13,7 +13,7 @@ Paths are relative to docs/. Two paths clash when MkDocs serves them at the same
 from __future__ import annotations
 
 from collections.abc import Iterable
-from posixpath import basename, splitext
+from posixpath import basename, dirname, join, normpath, relpath, splitext
 
 SECTIONS = {"paper": "papers", "topic": "topics", "listing": "listings"}
 
@@ -25,6 +25,7 @@ ALL_FEED = "feeds/all.xml"
 PAPERS_EXPORT = "papers.json"
 TOPICS_EXPORT = "topics.json"
 BIBLIOGRAPHY = "papers.bib"
+NAV_FILE = ".nav.yml"  # the navigation, for builders without our plugin (MkDocs skips dotfiles)
 
 
 def index_page(kind: str) -> str:
@@ -43,7 +44,7 @@ def topic_feed(topic_id: str) -> str:
 
 # Every file written whatever the content holds; each per-item path above is built from an id.
 FIXED = (HOME, *(index_page(kind) for kind in SECTIONS), STATS, SEARCH, FACETS, ALL_FEED,
-         PAPERS_EXPORT, TOPICS_EXPORT, BIBLIOGRAPHY)
+         PAPERS_EXPORT, TOPICS_EXPORT, BIBLIOGRAPHY, NAV_FILE)
 
 
 def address(path: str) -> str:
@@ -56,6 +57,20 @@ def address(path: str) -> str:
     else:
         stem += "/"
     return stem
+
+
+def relative_address(from_page: str, to_path: str) -> str:
+    """How the page made from ``from_page`` links to ``to_path``, written relative to
+    ``from_page``'s folder as between files of docs/ (``../topics/rl.md``): the link MkDocs
+    would make of it, for the links we write as HTML ourselves."""
+    target = address(normpath(join(dirname(from_page), to_path)))
+    base = address(from_page) or "."
+    if not base.endswith("/"):  # a page that is a file: links are relative to its folder
+        base = dirname(base) or "."
+    link = relpath(target or ".", base.rstrip("/") or ".")
+    if link == ".":
+        return "./"
+    return link + "/" if target.endswith("/") or not target else link
 
 
 _FIXED_ADDRESSES = frozenset(map(address, FIXED))

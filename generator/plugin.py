@@ -19,12 +19,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .errors import ContentError
 from .generate import generate
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
-from .model import Site
 from .parallel import PageShards, can_fork, page_positions, process_count
 from .render import page_dates
 from .search import index_with_pagefind, search_page
+from .settings import Settings, load_settings
 from .store import ContentPaths
-from .text import html_text
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -39,8 +38,8 @@ class ContentProblems(PluginError):
 
 
 class PaperWikiConfig(Config):
+    # Read by settings.py, which every command shares; declared here so MkDocs accepts them.
     content_dir = c.Type(str, default="content")
-    edit_branch = c.Type(str, default="main")
     # builtin: Material's search (one index of the whole site, best for small wikis);
     # pagefind: an index split into chunks loaded per query, for thousands of papers.
     search = c.Choice(("builtin", "pagefind"), default="builtin")
@@ -49,6 +48,7 @@ class PaperWikiConfig(Config):
 
 
 class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
+    settings: Settings  # read in on_config, the first event of every build
     def __init__(self) -> None:
         super().__init__()
         self.serving = False
@@ -67,10 +67,10 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_notice)
 
     def _paths(self, config: Any) -> ContentPaths:
-        root = Path(config.config_file_path).parent
-        return ContentPaths((root / self.config.content_dir).resolve())
+        return ContentPaths(self.settings.content_dir)
 
     def on_config(self, config: Any) -> Any:
+        self.settings = load_settings(Path(config.config_file_path))
         builtin = any(name.split("/")[-1] == "search" for name in config.plugins)
         if self.config.search == "pagefind" and builtin:
             raise PluginError("paperwiki is set to `search: pagefind`, but the `search` plugin "
@@ -81,12 +81,13 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         extra = search_page() if self.config.search == "pagefind" else {}
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
-                              site_url=_site_url(config), extra_files=extra,
+                              site_url=_site_url(config), site_name=self.settings.site_name,
+                              extra_files=extra,
                               parallel=not self.serving and self.config.jobs != 1,
                               progress=lambda message: log.info("PaperWiki: %s", message))
         except ContentError as error:
             raise ContentProblems(error) from None
-        config.nav = navigation(report.site, Path(config.docs_dir))
+        config.nav = report.nav
         for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
             log.info("PaperWiki: %s", warning)
         self.page_dates = page_dates(report.site)
@@ -158,11 +159,11 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         """"Edit this page" opens the YAML a page is made from, never the generated Markdown."""
         if self.shards.active:
             markdown = self.shards.skip_if_foreign(markdown, page)
-        if page.file.src_uri in self.page_dates:  # also for pages other processes render
-            page.meta["updated"] = self.page_dates[page.file.src_uri]
+        # The sitemap's lastmod: the content's own date, or none (not the day of the build).
+        # Set here for every page, those other processes render included.
+        page.update_date = self.page_dates.get(page.file.src_uri, "")
         source = page.meta.get("source") or self._hand_written_source(page, config)
-        page.edit_url = (f"{config.repo_url.rstrip('/')}/edit/{self.config.edit_branch}/{source}"
-                         if source and config.repo_url else None)
+        page.edit_url = self.settings.edit_url(source) if source else None
         return markdown
 
     def _hand_written_source(self, page: Any, config: Any) -> str | None:
@@ -197,33 +198,3 @@ def _site_url(config: Any) -> str:
         raise PluginError("mkdocs.yml has no site_url — set it to the address the wiki is "
                           "served at, e.g. https://example.github.io/wiki/")
     return config.site_url
-
-
-def navigation(site: Site, docs_dir: Path) -> list[Any]:
-    """Home, the indexes, topics (two levels) and listings; paper pages stay out of the nav
-    because the navigation tree is rendered into every page."""
-    topics: list[Any] = [{"Overview": "topics/index.md"}]
-    for topic_id, entry in site.topics.items():
-        if entry.topic.parent:
-            continue
-        page = f"topics/{topic_id}.md"
-        if entry.children:
-            topics.append({html_text(entry.topic.name): [page] + [
-                {html_text(site.topics[child].topic.name): f"topics/{child}.md"}
-                for child in entry.children]})
-        else:
-            topics.append({html_text(entry.topic.name): page})
-    listings: list[Any] = [{"Overview": "listings/index.md"}]
-    listings += [{html_text(view.listing.title): f"listings/{lid}.md"} for lid, view in site.listings.items()]
-    nav: list[Any] = [{"Home": "index.md"}, {"Papers": "papers/index.md"}, {"Topics": topics},
-                      {"Listings": listings}]
-    nav += [{_page_title(path): path.name} for path in sorted(docs_dir.glob("*.md"))
-            if path.name != "index.md"]
-    return nav
-
-
-def _page_title(path: Path) -> str:
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("# "):
-            return html_text(line[2:])
-    return path.stem.replace("-", " ").capitalize()

@@ -30,22 +30,22 @@ DESCRIPTION_LENGTH = 200
 STATIC_INDEX_LIMIT = 2000  # above this, a static list of every paper would outweigh its use
 
 
-def render_site(site: Site, site_url: str = "") -> dict[str, str]:
+def render_site(site: Site, site_url: str = "", site_name: str = "PaperWiki") -> dict[str, str]:
     """Every generated page of the wiki, keyed by its path relative to docs/.
 
     ``site_url`` makes the addresses in citations absolute; without it they are site-relative."""
     files: dict[str, str] = {}
-    for task in render_tasks(site, site_url):
+    for task in render_tasks(site, site_url, site_name=site_name):
         files.update(task())
     return files
 
 
-def render_tasks(site: Site, site_url: str = "",
-                 parallel: bool = False) -> list[Callable[[], dict[str, str]]]:
+def render_tasks(site: Site, site_url: str = "", parallel: bool = False,
+                 site_name: str = "PaperWiki") -> list[Callable[[], dict[str, str]]]:
     """``render_site`` in independent pieces: runs of paper pages (one per core when
     ``parallel``), then every other page. The generator runs them beside its data files,
     so no core waits for another to finish the pages it does not share."""
-    pages = _Pages(site, site_url)
+    pages = _Pages(site, site_url, site_name)
     return [*(partial(pages.papers, run) for run in split(list(site.papers.values()), parallel)),
             pages.others]
 
@@ -136,15 +136,16 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
 
 
 class _Pages:
-    def __init__(self, site: Site, site_url: str):
+    def __init__(self, site: Site, site_url: str, site_name: str):
         self.site = site
         self.site_url = site_url
+        self.site_name = site_name
         self.env = _environment()
         # What every paper page shares, computed once (and before any fork).
         self.lines = {pid: PaperLine(pid, text_html(e.paper.title), _date(e), e.paper.upvotes,
                                      e.paper.featured) for pid, e in site.papers.items()}
         self.paper_feeds = tuple((feed["title"], feed["href"])
-                                 for feed in feed_links(site, "paper"))
+                                 for feed in feed_links(site, "paper", site_name=site_name))
         self.dates = page_dates(site)
 
     def _render(self, template: str, **context: object) -> str:
@@ -185,7 +186,7 @@ class _Pages:
         featured = [pid for pid in entry.papers if self.site.papers[pid].paper.featured]
         meta = front_matter(title=html_text(topic.name), description=html_text(topic.description),
                             source=topic.source, updated=self.dates.get(f"topics/{topic.id}.md"),
-                            feeds=feed_links(self.site, "topic", topic.id))
+                            feeds=feed_links(self.site, "topic", topic.id, self.site_name))
         return self._render("topic.md.j2", meta=meta, entry=entry, topic=topic, featured=featured)
 
     def listing(self, listing_id: str) -> str:
@@ -201,8 +202,9 @@ class _Pages:
         featured = [e.id for e in papers if e.paper.featured]
         newest = [e.id for e in papers[: self.site.settings.newest_count]]
         meta = front_matter(title="Home", updated=self.dates.get("index.md"),
-                            feeds=feed_links(self.site, "home"))
-        return self._render("home.md.j2", meta=meta, featured=featured, newest=newest)
+                            feeds=feed_links(self.site, "home", site_name=self.site_name))
+        return self._render("home.md.j2", meta=meta, featured=featured, newest=newest,
+                            site_name=text_html(self.site_name))
 
     def paper_index(self) -> str:
         """The filterable index; small wikis also get a plain list of links inside it, for

@@ -27,7 +27,7 @@ import nh3
 from markdown import Markdown
 
 from .text import math_split, replacer
-from .urls import relative_address
+from .outputs import relative_address
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr",

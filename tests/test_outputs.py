@@ -13,10 +13,12 @@ from generator.export import render_exports
 from generator.feeds import render_feeds
 from generator.generate import generate
 from generator.model import Site
-from generator.outputs import FIXED, SEARCH, SECTIONS, address, clashes, item_outputs, reserved_ids
+from generator.outputs import (FIXED, NAV_FILE, SEARCH, SECTIONS, address, clashes, item_outputs,
+                               reserved_ids)
 from generator.render import render_site
 from generator.search import search_page
 from generator.stats import render_stats
+from generator.nav import nav_file, site_navigation
 from generator.store import ContentPaths
 from tests.helpers_content import write_base_project
 
@@ -24,7 +26,7 @@ from tests.helpers_content import write_base_project
 def _every_output(site: Site) -> dict[str, str]:
     return {**render_site(site), **render_stats(site), **render_exports(site, ""),
             **render_bibliography(site, ""), **render_feeds(site, "https://wiki.example/"),
-            **search_page()}
+            **search_page(), NAV_FILE: nav_file(site_navigation(site, {}))}
 
 
 def test_every_generated_file_is_a_fixed_one_or_belongs_to_an_item(site_model: Site) -> None:

@@ -16,8 +16,8 @@ MLP = "scaling-mlps-a-tale-of-inductive-bias"
 
 def use_pagefind(project: Path, drop_builtin: bool = True) -> None:
     config = project / "mkdocs.yml"
-    text = config.read_text("utf-8").replace("      edit_branch: main\n",
-                                             "      edit_branch: main\n      search: pagefind\n")
+    text = config.read_text("utf-8").replace("      content_dir: content\n",
+                                             "      content_dir: content\n      search: pagefind\n")
     if drop_builtin:
         text = text.replace("  - search\n", "")
     config.write_text(text, "utf-8")

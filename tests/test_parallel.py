@@ -19,9 +19,9 @@ def project_with_jobs(root: Path, jobs: int) -> Path:
     project = copy_project(root)
     config = project / "mkdocs.yml"
     text = config.read_text("utf-8")
-    assert "      edit_branch: main\n" in text
-    config.write_text(text.replace("      edit_branch: main\n",
-                                   f"      edit_branch: main\n      jobs: {jobs}\n"), "utf-8")
+    assert "      content_dir: content\n" in text
+    config.write_text(text.replace("      content_dir: content\n",
+                                   f"      content_dir: content\n      jobs: {jobs}\n"), "utf-8")
     return project
 
 

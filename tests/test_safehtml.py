@@ -8,7 +8,7 @@ import markdown
 import pytest
 
 from generator.safehtml import curated_html, link_html, text_html
-from generator.urls import page_address, relative_address
+from generator.outputs import address, relative_address
 from tests.htmlscan import scan
 
 MATH_BACKTICKS = "Scaling $`$ Laws for $`![x](y){: onerror=alert(1)}$"
@@ -93,5 +93,5 @@ def test_relative_addresses_follow_directory_urls(page: str, target: str, addres
 
 
 def test_page_addresses() -> None:
-    assert [page_address(p) for p in ["index.md", "topics/index.md", "papers/x.md", "a.json"]] \
+    assert [address(p) for p in ["index.md", "topics/index.md", "papers/x.md", "a.json"]] \
         == ["", "topics/", "papers/x/", "a.json"]
