@@ -4,6 +4,7 @@ half-written output when something fails."""
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,9 +39,11 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert CliRunner().invoke(main, ["publish"]).exit_code == 2
 
 
-def test_check_passes_on_the_shipped_content() -> None:
+def test_check_passes_on_the_shipped_content(site_model) -> None:
     code, output = run_cli(REPO, "check")
-    assert code == 0 and "OK: 277 papers, 28 topics, 5 listings" in output
+    assert code == 0
+    assert f"OK: {len(site_model.papers)} papers, {len(site_model.topics)} topics, " \
+        f"{len(site_model.listings)} listings" in output
 
 
 def test_failed_build_keeps_the_previous_site_and_the_content(tmp_path: Path) -> None:
@@ -62,12 +65,15 @@ def test_import_is_idempotent_on_the_shipped_listings(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     before = _tree_digest(project / "content")
     code, output = run_cli(project, "import")
-    assert code == 0 and "316 records, 277 papers: 0 new, 0 updated, 277 unchanged" in output
+    assert code == 0
+    papers, unchanged = re.search(r"\d+ records, (\d+) papers: 0 new, 0 updated, (\d+) unchanged",
+                                  output).groups()
+    assert papers == unchanged
     assert _tree_digest(project / "content") == before
 
 
 @pytest.mark.parametrize(("args", "code", "printed"), [
-    (["check"], 0, "OK: 277 papers"),
+    (["check"], 0, "papers, "),
     (["check", "--config-file", "missing/mkdocs.yml"], 2, "does not exist"),
     (["no-such-command"], 2, "No such command"),
 ])

@@ -4,6 +4,7 @@ untouched, nothing written unless every listing and every paper file is readable
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -158,7 +159,9 @@ def test_reimport_of_the_shipped_listings_changes_no_shipped_paper(tmp_path: Pat
     age_all_files(project)
     before = tree_state(project)
     output = import_ok(project)
-    assert "316 records, 277 papers: 0 new, 0 updated, 277 unchanged" in output
+    papers, unchanged = re.search(r"\d+ records, (\d+) papers: 0 new, 0 updated, (\d+) unchanged",
+                                  output).groups()
+    assert papers == unchanged
     assert tree_state(project) == before
 
 

@@ -16,7 +16,7 @@ from generator.listing import (
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures" / "listings"
-SHIPPED_LISTINGS = TESTS.parent / "content" / "listings"
+SEED_LISTINGS = TESTS / "fixtures" / "seeds"  # the real pages the wiki started from
 
 DEC_10 = date(2025, 12, 10)
 OCT_31 = date(2025, 10, 31)
@@ -229,8 +229,8 @@ def test_metadata_block_with_a_fourth_line() -> None:
 # --- the shipped listings -------------------------------------------------------------------
 
 
-def test_the_five_shipped_listings_hold_316_records_of_277_papers() -> None:
-    texts = sorted(SHIPPED_LISTINGS.glob("*.txt"))
+def test_the_five_seed_listings_hold_316_records_of_277_papers() -> None:
+    texts = sorted(SEED_LISTINGS.glob("*.txt"))
     assert [path.stem for path in texts] == [
         "downstream-scaling", "knowledge-distillation", "multimodal-pretraining",
         "pretraining-representations", "pretraining"]
@@ -266,7 +266,7 @@ def test_looks_cut(abstract: str, cut: bool) -> None:
 def test_no_shipped_listing_looks_cut() -> None:
     """The five shipped listings are the real captures (the seeds): none ends mid-abstract,
     and none may be warned of."""
-    for path in sorted(SHIPPED_LISTINGS.glob("*.txt")):
+    for path in sorted(SEED_LISTINGS.glob("*.txt")):
         captured = yaml.safe_load(path.with_suffix(".yaml").read_text("utf-8"))["captured"]
         entries = parse_listing(path.read_text("utf-8"), source_of(path.name), captured)
         assert cut_off_warning(entries, path.name) is None, path.name

@@ -94,7 +94,7 @@ def test_split_keeps_every_item_once_in_order(count: int) -> None:
 @forks
 def test_a_parallel_generation_writes_the_same_files_and_finds_the_same_problems(
         tmp_path: Path) -> None:
-    """Runs of 50 files, so the shipped wiki's 277 papers are read and rendered in parts."""
+    """Runs of 50 files, so the shipped wiki's papers (hundreds) are read and rendered in parts."""
     broken = copy_project(tmp_path / "broken")
     papers = sorted((broken / "content" / "papers").glob("*.yaml"))
     for paper in (papers[0], papers[-1]):  # the first run and the last
@@ -125,8 +125,8 @@ def test_a_parallel_generation_writes_the_same_files_and_finds_the_same_problems
 
 @forks
 def test_a_first_import_in_parallel_writes_the_same_paper_files(tmp_path: Path) -> None:
-    """Runs of at least 50 papers, so the shipped listings' 277 papers are prepared on every
-    core; a minimum above 277 keeps them in one process."""
+    """Runs of at least 50 papers, so the shipped listings' papers (hundreds) are prepared on
+    every core; a minimum of 10,000 keeps them in one process."""
     projects = {}
     for minimum in (50, 10_000):
         project = copy_project(tmp_path / str(minimum))
@@ -141,4 +141,4 @@ def test_a_first_import_in_parallel_writes_the_same_paper_files(tmp_path: Path) 
             import_listings(ContentPaths(Path({str(project / "content")!r})))
         """)
         projects[minimum] = tree_files(project / "content" / "papers")
-    assert len(projects[50]) == 277 and projects[50] == projects[10_000]
+    assert len(projects[50]) > 100 and projects[50] == projects[10_000]
