@@ -156,7 +156,9 @@ def watch_page(page: Page, origin: str | None = None) -> list[str]:
     """Record everything that went wrong on ``page`` from now on.
 
     Returns a list that fills up with console errors, uncaught exceptions, failed
-    requests and HTTP error responses, one readable line each. With ``origin`` (e.g.
+    requests and HTTP error responses, one readable line each. A request the browser
+    abandoned (ERR_ABORTED: the page moved on before, say, its favicon arrived) is not a
+    failure of the site; an HTTP error on it would still be recorded. With ``origin`` (e.g.
     the base URL from :func:`serve_directory`), every request elsewhere is recorded
     too, so a test can prove the site works offline. Assert the list stays empty.
     """
@@ -178,8 +180,8 @@ def watch_page(page: Page, origin: str | None = None) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
     page.on("request", on_request)
-    page.on("requestfailed", lambda request: problems.append(
-        f"request failed: {request.url} ({request.failure})"))
+    page.on("requestfailed", lambda request: None if request.failure == "net::ERR_ABORTED" else
+            problems.append(f"request failed: {request.url} ({request.failure})"))
     page.on("response", on_response)
     return problems
 
