@@ -1,8 +1,14 @@
-"""BibTeX for every paper: one ``papers.bib``, and the entry each paper page shows under
+r"""BibTeX for every paper: one ``papers.bib``, and the entry each paper page shows under
 the paper's citation key (assigned in the model, see ``citekeys.py``).
 
-Author names are not in the listings (only a count or an organisation), so an organisation
-becomes a corporate author (``author = {{DAMO Academy}}``) and a count becomes a note.
+Authors are named when known (``author = {A and B and …}``); otherwise an organisation becomes
+a corporate author (``author = {{DAMO Academy}}``) and a count becomes a note. A paper with an
+arXiv id is cited as arXiv's e-print: ``eprint``, ``archivePrefix``, its DOI and address.
+
+Text comes from strangers, so no field can carry LaTeX that does anything but typeset: braces
+outside math become ``\textbraceleft{}``/``\textbraceright{}`` (BibTeX counts braces even
+after a backslash, so ``\}`` alone would unbalance the entry), and math is kept only when
+every command in it is on a list of typesetting commands; other math is written as text.
 """
 
 from __future__ import annotations
@@ -10,13 +16,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import arxiv
 from .model import PaperEntry, Site
 from .outputs import BIBLIOGRAPHY
-from .text import math_split, replacer
+from .text import math_split, plain_text, replacer
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_TEXT_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-                  "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+_TEXT_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
                   "\\": r"\textbackslash{}"}
 # Inside math, % still starts a LaTeX comment and # and & are still errors; \% \# \& are valid.
 _MATH_UNSAFE = re.compile(r"(?<!\\)([%#&])")
@@ -33,7 +41,7 @@ def bibtex_text(text: str) -> str:
     math escaped, so the entry compiles and the title reads as the authors typed it."""
     out = []
     for index, part in enumerate(math_split(text)):
-        if index % 2 and _balanced(part):
+        if index % 2 and _balanced(part) and _typesetting_only(part):
             out.append("$" + _MATH_UNSAFE.sub(r"\\\1", part) + "$")
         elif index % 2:
             out.append(_escape("$" + part + "$"))
@@ -45,10 +53,40 @@ def bibtex_text(text: str) -> str:
 _escape = replacer(_TEXT_SPECIALS)
 
 
+# Commands that only typeset. Anything else (\input, \write18, \def, \catcode, \url …)
+# makes the whole span text.
+SAFE_COMMANDS = frozenset("""
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+Lambda Xi Pi Sigma Upsilon Phi Psi Omega mathcal mathbf mathrm mathit mathbb mathsf mathtt
+mathfrak boldsymbol bm text textbf textit textrm textsf texttt frac dfrac tfrac sqrt sum prod
+int oint log ln exp sin cos tan min max arg argmax argmin lim sup inf infty cdot cdots ldots
+dots times div pm mp leq geq le ge neq ne approx sim simeq propto equiv in notin subset
+subseteq supset cup cap forall exists partial nabla to rightarrow leftarrow leftrightarrow
+Rightarrow Leftarrow mapsto hat tilde bar vec dot ddot overline underline widehat widetilde
+left right big Big bigl bigr langle rangle lvert rvert lVert rVert vert Vert mid ell emptyset
+circ star ast dagger prime top perp quad qquad cdotp colon mathop operatorname
+""".split())
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _typesetting_only(latex: str) -> bool:
+    r"""Whether every command in ``latex`` is a listed typesetting command or an escaped
+    symbol (``\{``, ``\,``); TeX's ``^^`` character codes could spell any other command."""
+    if "^^" in latex:
+        return False
+    return all(name in SAFE_COMMANDS or not name.isalpha() for name in _COMMAND.findall(latex))
+
+
 def _balanced(latex: str) -> bool:
-    """Unbalanced braces would swallow the rest of the entry, so such math is shown as text."""
+    r"""Unbalanced braces would swallow the rest of the entry, so such math is shown as text.
+    Both counts must balance: TeX's, which skips ``\\{``, and BibTeX's, which does not."""
+    return _depth_ok(re.sub(r"\\.", "", latex)) and _depth_ok(latex)
+
+
+def _depth_ok(text: str) -> bool:
     depth = 0
-    for char in re.sub(r"\\.", "", latex):
+    for char in text:
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
             return False
@@ -63,18 +101,37 @@ def bibtex_entry(entry: PaperEntry, site_url: str, key: str, with_abstract: bool
     paper = entry.paper
     url = page_url(site_url, "papers", paper.id)
     fields = [("title", "{{" + bibtex_text(paper.title) + "}}")]  # inner braces keep capitals
-    if paper.organization:  # double braces: a corporate name, not "Last, First"
+    if paper.authors:
+        fields.append(("author", "{" + " and ".join(map(_name, paper.authors)) + "}"))
+    elif paper.organization:  # double braces: a corporate name, not "Last, First"
         fields.append(("author", "{{" + bibtex_text(paper.organization.name) + "}}"))
     if paper.published:  # month macros are bare words, so styles can abbreviate or translate
         fields += [("year", f"{{{paper.published.year}}}"),
                    ("month", MONTHS[paper.published.month - 1])]
-    fields += [("howpublished", f"{{\\url{{{url}}}}}"), ("url", f"{{{url}}}")]
-    if not paper.organization and paper.authors:
-        fields.append(("note", f"{{{paper.authors} author{'s' if paper.authors != 1 else ''}}}"))
+    if paper.arxiv:
+        fields += [("eprint", f"{{{paper.arxiv}}}"), ("archivePrefix", "{arXiv}"),
+                   ("doi", f"{{{arxiv.doi(paper.arxiv)}}}"),
+                   ("url", f"{{{arxiv.abs_url(paper.arxiv)}}}")]
+    else:
+        fields += [("howpublished", f"{{\\url{{{url}}}}}"), ("url", f"{{{url}}}")]
+    notes = [f"PaperWiki: \\url{{{url}}}"] if paper.arxiv else []
+    if not paper.authors and not paper.organization and paper.author_count:
+        notes.append(f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}")
+    if notes:
+        fields.append(("note", "{" + ". ".join(notes) + "}"))
     if with_abstract:
         fields.append(("abstract", "{" + bibtex_text(paper.abstract) + "}"))
     body = "\n".join(f"  {name} = {value}," for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def _name(name: str) -> str:
+    """One author for BibTeX's name list. A name holding a comma or the word "and" would be
+    split or reordered by BibTeX, so it is braced whole (read as one last name)."""
+    text = bibtex_text(plain_text(name))
+    if "," in text or re.search(r"(?i)\band\b", text):
+        return "{" + text + "}"
+    return text
 
 
 def render_bibliography(site: Site, site_url: str) -> dict[str, str]:
@@ -82,7 +139,8 @@ def render_bibliography(site: Site, site_url: str) -> dict[str, str]:
     symbols; biber and BibTeX with LaTeX's utf8 input both read it)."""
     keys = site.citation_keys
     header = (f"% PaperWiki: {len(site.papers)} papers, newest first.\n"
-              "% Keys are <first significant title word><year>; papers sharing one get a, b, c …"
-              " in order of paper id.\n\n")
+              "% Keys are <first author's last name><year><first significant title word>, or"
+              " <word><year>\n% without authors; papers sharing one get a, b, c … in order of"
+              " paper id.\n\n")
     body = "\n".join(bibtex_entry(entry, site_url, keys[pid]) for pid, entry in site.papers.items())
     return {BIBLIOGRAPHY: header + body}

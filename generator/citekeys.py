@@ -1,7 +1,8 @@
 """Citation keys: what people paste into their manuscripts, so they must not change under them.
 
-A key is ``<first significant title word><year>`` — lowercase ASCII, e.g. ``bcoder2023`` —
-derived from the paper alone, so adding a paper never renames another one unless the two share
+A key is ``<first author's last name><year><first significant title word>`` — lowercase
+ASCII, e.g. ``vaswani2017attention`` — or ``<word><year>`` (``bcoder2023``) for a paper whose
+authors are not known. It is derived from the paper alone, so adding a paper never renames another one unless the two share
 that base key. Papers that share a base key are all suffixed ``a``, ``b``, ``c`` … in order of
 paper id (``scaling2024a``, ``scaling2024b``), like author-year styles do.
 """
@@ -48,17 +49,34 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
 
 
 def base_key(paper: Paper) -> str:
-    """The key before disambiguation: first significant title word and year (``nodate`` if none)."""
+    """The key before disambiguation: the first author's last name (when known), the year
+    (``nodate`` if none) and the first significant title word."""
     year = str(paper.published.year) if paper.published else UNDATED_YEAR
-    return _key_word(paper.title) + year
+    last_name = _last_name(paper.authors[0]) if paper.authors else ""
+    return (last_name + year + _key_word(paper.title)) if last_name else \
+        _key_word(paper.title) + year
+
+
+def _last_name(name: str) -> str:
+    """The last word of a name that has a letter, reduced like title words (``Müller`` →
+    ``muller``); empty when nothing is left (a name in a script without ASCII letters)."""
+    for word in reversed(plain_text(name).split()):
+        reduced = _ascii(word)
+        if re.search(r"[a-z]", reduced):
+            return reduced
+    return ""
+
+
+def _ascii(word: str) -> str:
+    ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", ascii_word.lower())[:KEY_WORD_LIMIT]
 
 
 def _key_word(title: str) -> str:
     """First whitespace-separated word that has a letter and is not a stop word, reduced to
     ASCII letters and digits (``ℬ-Coder:`` → ``bcoder``); math in it counts as its text."""
     for word in plain_text(title).split():
-        ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-        reduced = re.sub(r"[^a-z0-9]", "", ascii_word.lower())[:KEY_WORD_LIMIT]
+        reduced = _ascii(word)
         if re.search(r"[a-z]", reduced) and reduced not in STOP_WORDS:
             return reduced
     return FALLBACK_WORD

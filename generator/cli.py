@@ -1,9 +1,14 @@
-"""The ``paperwiki`` command: import, check, build, serve — each a thin shell over the library.
+"""The ``paperwiki`` command: import, resolve, add, check, build, serve — each a thin shell
+over the library.
 
 Exit codes scripts can rely on: 0 success, 1 content problems (each printed as
 ``path:line: what is wrong — how to fix it``), 2 usage errors, 3 the site build failed,
 4 an environment problem: a file could not be read or written (a FIFO, device or link out of
-the project in content/, a read-only folder, a full disk), printed the same way.
+the project in content/, a read-only folder, a full disk), printed the same way;
+5 the Hugging Face API could not be reached or kept failing (every paper written before
+that is complete; run the command again to carry on), 6 ``resolve`` or ``add`` left some
+papers unresolved (each named with what to do), 130 interrupted (Ctrl-C; likewise nothing
+is half-written).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from .records import Content
 
 EXIT_CONTENT, EXIT_BUILD, EXIT_ENVIRONMENT = 1, 3, 4
+EXIT_NETWORK, EXIT_UNRESOLVED, EXIT_INTERRUPTED = 5, 6, 130
 
 
 def _settings(config_file: Path) -> Settings:
@@ -112,6 +118,7 @@ def main() -> None:
 
     \b
     Typical session:
+      paperwiki resolve         # arXiv ids, authors and links from Hugging Face
       paperwiki import          # listings in content/listings/ -> content/papers/*.yaml
       paperwiki check           # validate every YAML file
       paperwiki serve           # preview at http://127.0.0.1:8000, live reload on edits
@@ -142,23 +149,42 @@ def run() -> NoReturn:
 @click.option("--captured", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Day a new listing's page was saved (YYYY-MM-DD), with --title.")
 @click.option("--description", help="One sentence on a new listing (optional, with --title).")
+@click.option("--day", help="Import the Daily Papers of this day (YYYY-MM-DD) from Hugging Face.")
+@click.option("--week", help="Import the Daily Papers of this ISO week (YYYY-Www).")
+@click.option("--month", help="Import the Daily Papers of this month (YYYY-MM).")
+@click.option("--endpoint", envvar="HF_ENDPOINT", show_envvar=True,
+              help="The Hugging Face address, with --day/--week/--month.")
 @config_option
 def import_command(listings: tuple[str, ...], title: str | None, captured: datetime | None,
-                   description: str | None, config_file: Path) -> None:
-    """Parse listing text into the curated paper YAML, never undoing an edit.
+                   description: str | None, day: str | None, week: str | None,
+                   month: str | None, endpoint: str | None, config_file: Path) -> None:
+    """Parse listings into the curated paper YAML, never undoing an edit.
 
-    LISTINGS are listing ids (file names in content/listings/ without .txt); all listings
-    are imported when none are named. Each listing needs a YAML beside it with its title
-    and capture date; for a new listing, --title and --captured write it (only once the
+    LISTINGS are listing ids (file names in content/listings/ without .txt or .json); all
+    listings are imported when none are named. Each listing needs a YAML beside it with its
+    title and capture date; for a new listing, --title and --captured write it (only once the
     listing has parsed, like the paper files).
+
+    With --day, --week or --month, the Daily Papers of that period are asked of Hugging Face
+    and kept as the listing daily-<period>.json (so builds stay offline); the filters under
+    `daily_import` in content/config.yaml choose which papers are imported. Exit code 5 when
+    the API cannot be reached (nothing is written then).
 
     \b
     Examples:
       paperwiki import knowledge-distillation
       paperwiki import rl-agents --title "RL agents" --captured 2025-11-20
+      paperwiki import --week 2026-W34
     """
     from .importer import import_listings
 
+    if day or week or month:
+        if listings or title or captured or description or sum(map(bool, (day, week, month))) > 1:
+            raise click.UsageError("--day, --week and --month name one period, alone")
+        from .cli_hub import import_period
+
+        import_period(config_file, endpoint, day, week, month)
+        return
     paths = _content_paths(config_file)
     new_listing = _new_listing(listings, title, captured, description)
     try:
@@ -367,6 +393,8 @@ def serve(config_file: Path, dev_addr: str, full_rebuilds: bool) -> None:
     _prepare_mkdocs(verbose=True)  # "Serving on …" and rebuild notices are the point here
     serve_site(str(config_file), dev_addr=dev_addr, dirty=not full_rebuilds)
 
+
+from . import cli_hub  # noqa: E402,F401 - registers resolve and add on `main`
 
 if __name__ == "__main__":
     main()

@@ -54,7 +54,7 @@ def paper_record(entry: PaperEntry, site_url: str, bibtex_key: str) -> dict[str,
         "abstract": paper.abstract,
         "published": paper.published.isoformat() if paper.published else None,
         "upvotes": paper.upvotes,
-        "authors": paper.authors,
+        "authors": paper.author_count,
         "organization": ({"handle": organization.handle, "name": organization.name}
                          if organization else None),
         "topics": list(entry.topics),
@@ -63,6 +63,12 @@ def paper_record(entry: PaperEntry, site_url: str, bibtex_key: str) -> dict[str,
         "related": [{"id": r.paper_id, "terms": list(r.terms)} for r in entry.related],
         "summary": paper.summary,
         "bibtex_key": bibtex_key,
+        "author_names": list(paper.authors) or None,
+        "arxiv": paper.arxiv,
+        "code": paper.code,
+        "code_stars": paper.stars,
+        "project_page": paper.project_page,
+        "keywords": list(paper.keywords),
     }
 
 

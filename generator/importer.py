@@ -25,11 +25,12 @@ from typing import Any
 
 from slugify import slugify
 
+from .daily import entries_of_response
 from .errors import ContentError, Problem, environment_problem
 from .links import rewrite_mirrors
 from .listing import ListingEntry, completes, cut_off_warning, parse_listing
 from .processes import run_tasks, split
-from .records import ListingInfo, Paper
+from .records import ListingInfo, Paper, Settings, known_max
 from .store import (
     ContentPaths, collect, load_listing, load_papers, load_settings, new_listing_text,
     new_paper_text, updated_paper_text, write_atomically,
@@ -44,7 +45,7 @@ class _Sighting:
 
     entry: ListingEntry
     listings: list[str] = field(default_factory=list)
-    upvotes: int = 0
+    upvotes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     records = 0
     warnings = []
     for listing in listings:
-        label = paths.label(paths.listings / f"{listing.id}.txt")
+        label = paths.label(listing_file(paths, listing.id))
         progress(f"parsing {label}")
-        entries = _parse(paths, listing)
+        entries = _parse(paths, listing, settings)
         records += len(entries)
         warning = cut_off_warning(entries, label)
         if warning:
@@ -135,17 +136,19 @@ def _write_all(paths: ContentPaths, writes: list[tuple[Path, str]]) -> None:
 
 def _listings_to_import(paths: ContentPaths, names: list[str],
                         new_listing: NewListing | None) -> list[ListingInfo]:
-    wanted = [Path(name).stem if name.endswith(".txt") else name for name in names]
+    wanted = [Path(name).stem if name.endswith((".txt", ".json")) else name for name in names]
     if not wanted:
-        wanted = sorted(path.stem for path in paths.listings.glob("*.txt"))
+        wanted = sorted({path.stem for suffix in LISTING_SUFFIXES
+                         for path in paths.listings.glob(f"*{suffix}")})
     problems: list[Problem] = []
     listings = []
     for listing_id in wanted:
-        text_file = paths.listings / f"{listing_id}.txt"
+        text_file = listing_file(paths, listing_id)
         yaml_file = paths.listings / f"{listing_id}.yaml"
         if not text_file.exists():
             problems.append(Problem(paths.label(text_file), None, "no such listing",
-                                    "put the listing text in content/listings/ and name it by id"))
+                                    "put the listing text in content/listings/ and name it by "
+                                    "id, or import a period with --day, --week or --month"))
         elif new_listing and yaml_file.exists():
             problems.append(Problem(paths.label(yaml_file), None, "the listing already has a YAML",
                                     "change its title or capture day in that file, and import "
@@ -166,9 +169,22 @@ def _listings_to_import(paths: ContentPaths, names: list[str],
     return listings
 
 
-def _parse(paths: ContentPaths, listing: ListingInfo) -> list[ListingEntry]:
-    text_file = paths.listings / f"{listing.id}.txt"
-    return parse_listing(paths.read_text(text_file), paths.label(text_file), listing.captured)
+LISTING_SUFFIXES = (".txt", ".json")  # a captured page, or a stored Daily Papers response
+
+
+def listing_file(paths: ContentPaths, listing_id: str) -> Path:
+    """The listing's text or, when there is none, its stored API response."""
+    text_file = paths.listings / f"{listing_id}.txt"
+    json_file = paths.listings / f"{listing_id}.json"
+    return json_file if json_file.exists() and not text_file.exists() else text_file
+
+
+def _parse(paths: ContentPaths, listing: ListingInfo, settings: Settings) -> list[ListingEntry]:
+    text_file = listing_file(paths, listing.id)
+    label = paths.label(text_file)
+    if text_file.suffix == ".json":
+        return entries_of_response(paths.read_bytes(text_file), label, settings)
+    return parse_listing(paths.read_text(text_file), label, listing.captured)
 
 
 def _normalised(entry: ListingEntry, mirror_hosts: Iterable[str]) -> ListingEntry:
@@ -183,7 +199,7 @@ def _record_sighting(sightings: dict[str, _Sighting], entry: ListingEntry, listi
         sighting.entry = replace(sighting.entry, abstract=entry.abstract)
     if listing_id not in sighting.listings:
         sighting.listings.append(listing_id)
-    sighting.upvotes = max(sighting.upvotes, entry.upvotes)
+    sighting.upvotes = known_max(sighting.upvotes, entry.upvotes)
 
 
 @dataclass(frozen=True)
@@ -254,8 +270,12 @@ def _plan_run(paths: ContentPaths, run: Sequence[tuple[str, _Sighting]],
 def _fields(sighting: _Sighting) -> dict[str, Any]:
     entry = sighting.entry
     fields: dict[str, Any] = {"title": entry.title, "abstract": entry.abstract,
-                              "upvotes": sighting.upvotes, "listings": list(sighting.listings)}
+                              "listings": list(sighting.listings)}
+    if sighting.upvotes is not None:
+        fields["upvotes"] = sighting.upvotes
     fields.update(_metadata(entry))
+    if entry.hf:
+        fields["hf"] = entry.hf
     return fields
 
 
@@ -279,12 +299,14 @@ def _changes(paper: Paper, sighting: _Sighting) -> dict[str, Any]:
     missing_listings = [lid for lid in sighting.listings if lid not in paper.listings]
     if missing_listings:
         changes["listings"] = missing_listings
-    if sighting.upvotes > paper.upvotes:
+    if sighting.upvotes is not None and sighting.upvotes > (paper.upvotes or -1):
         changes["upvotes"] = sighting.upvotes
-    has_byline = paper.authors is not None or paper.organization is not None
+    has_byline = paper.author_count is not None or paper.organization is not None
     for key, value in _metadata(sighting.entry).items():
         if key == "published" and paper.published is None:
             changes[key] = value
         elif key in ("authors", "organization") and not has_byline:
             changes[key] = value
+    if sighting.entry.hf and paper.resolved is None:  # resolve --refresh updates a known one
+        changes["hf"] = sighting.entry.hf
     return changes

@@ -17,9 +17,9 @@ import that shows the same abstract continued completes it (see ``completes``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
+from typing import Any, Iterator
 
 from .errors import ContentError, ContentWarning, Problem
 
@@ -54,10 +54,11 @@ class ListingEntry:
     abstract: str
     line: int
     published: date | None = None  # None: the record has no metadata block
-    upvotes: int = 0
+    upvotes: int | None = None  # None when the page showed no count
     authors: int | None = None
     organization: Organization | None = None
     abstract_line: int = 0
+    hf: dict[str, Any] | None = field(default=None, compare=False)  # from an API listing
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _parse_date_line(text: str, source: str, line: int, captured: date) -> tuple
     except ValueError:
         raise ContentError(Problem(source, line, f"{text!r} is not a real date",
                                    "check the day of the month")) from None
-    return published, int(match["upvotes"] or 0)
+    return published, int(match["upvotes"]) if match["upvotes"] else None
 
 
 def _year_of_yearless(month: int, day: int, captured: date) -> int:

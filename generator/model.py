@@ -15,7 +15,7 @@ from .citekeys import citation_keys
 from .errors import ContentError, ContentWarning, Problem
 from .links import extract_links
 from .processes import run_tasks
-from .records import Content, Link, ListingInfo, Paper, Settings, Topic
+from .records import Content, Link, ListingInfo, Paper, Settings, Topic, known_max
 from .related import Document, Relation, related_papers
 from .topics import TopicRule, assign_topics, compile_rules
 
@@ -169,7 +169,7 @@ def _visible_papers(papers: tuple[Paper, ...]) -> list[Paper]:
             kept = merged[target]
             listings = kept.listings + tuple(lid for lid in duplicate.listings if lid not in kept.listings)
             merged[target] = replace(kept, listings=listings,
-                                     upvotes=max(kept.upvotes, duplicate.upvotes))
+                                     upvotes=known_max(kept.upvotes, duplicate.upvotes))
     return list(merged.values())
 
 

@@ -44,9 +44,16 @@ class Paper:
     abstract: str
     source: str
     published: date | None = None
-    upvotes: int = 0
-    authors: int | None = None
+    upvotes: int | None = None  # None: unknown, never shown as 0
+    authors: tuple[str, ...] = ()  # names in order, when known
+    author_count: int | None = None  # len(authors), or the count an older file gives
     organization: Organization | None = None
+    arxiv: str | None = None
+    code: str | None = None
+    stars: int | None = None  # of ``code``, when the API reported that very repository
+    project_page: str | None = None
+    keywords: tuple[str, ...] = ()
+    resolved: str | None = None  # the arXiv id the ``hf:`` block was filled from
     listings: tuple[str, ...] = ()
     summary: str | None = None
     note: str | None = None
@@ -101,6 +108,8 @@ class Settings:
     related_count: int = 5
     newest_count: int = 10
     fallback_topic: str | None = None
+    min_upvotes: int = 0  # of papers imported from the Daily Papers API
+    import_keywords: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -221,14 +230,12 @@ def _schema_hint(error: ValidationError) -> str:
 
 
 def paper_from_mapping(paper_id: str, data: dict[str, Any], source: str) -> Paper:
-    """Build a Paper from schema-valid data."""
-    organization = data.get("organization")
+    """Build a Paper from schema-valid data: the curator's fields, each filled from the
+    tool-owned ``hf:`` block where the curator wrote nothing."""
     related = data.get("related") or {}
     return Paper(
         id=paper_id, title=data["title"].strip(), abstract=data["abstract"].strip(), source=source,
-        published=_date(data.get("published")), upvotes=data.get("upvotes", 0),
-        authors=data.get("authors"),
-        organization=Organization(**organization) if organization else None,
+        published=_date(data.get("published")), **identity_fields(data),
         listings=tuple(data.get("listings", ())), summary=data.get("summary"),
         note=data.get("note"), add_topics=tuple(data.get("add_topics", ())),
         remove_topics=tuple(data.get("remove_topics", ())), hidden=data.get("hidden", False),
@@ -239,6 +246,36 @@ def paper_from_mapping(paper_id: str, data: dict[str, Any], source: str) -> Pape
         pinned_related=tuple(related.get("pin", ())), banned_related=tuple(related.get("ban", ())),
         lines=dict(getattr(data, "key_lines", {})),
     )
+
+
+def identity_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Who wrote the paper and where it lives. A top-level value is the curator's and always
+    wins; the ``hf:`` block (replaced whole by the tools) fills only what the curator left out.
+    Upvotes are the one count both sides report, so the higher known one is shown."""
+    hf = data.get("hf") or {}
+
+    def pick(key: str) -> Any:
+        return data[key] if key in data else hf.get(key)
+
+    authors = pick("authors") if isinstance(data.get("authors"), list) else hf.get("authors")
+    count = data.get("authors") if isinstance(data.get("authors"), int) else None
+    organization = pick("organization")
+    code = pick("code")
+    return {
+        "upvotes": known_max(data.get("upvotes"), hf.get("upvotes")),
+        "authors": tuple(authors or ()), "author_count": len(authors) if authors else count,
+        "organization": Organization(**organization) if organization else None,
+        "arxiv": pick("arxiv"), "code": code,
+        "stars": hf.get("stars") if code is not None and code == hf.get("code") else None,
+        "project_page": pick("project_page"), "keywords": tuple(pick("keywords") or ()),
+        "resolved": hf.get("arxiv"),
+    }
+
+
+def known_max(*counts: int | None) -> int | None:
+    """The highest of the counts that are known; None when none is (unknown is not 0)."""
+    known = [count for count in counts if count is not None]
+    return max(known) if known else None
 
 
 def topic_from_mapping(data: dict[str, Any], source: str, line: int) -> Topic:
@@ -262,6 +299,8 @@ def settings_from_mapping(data: dict[str, Any]) -> Settings:
                     related_count=data.get("related_count", defaults.related_count),
                     newest_count=data.get("newest_count", defaults.newest_count),
                     fallback_topic=data.get("fallback_topic"),
+                    min_upvotes=(data.get("daily_import") or {}).get("min_upvotes", 0),
+                    import_keywords=tuple((data.get("daily_import") or {}).get("keywords", ())),
                     lines=dict(getattr(data, "key_lines", {})))
 
 

@@ -15,7 +15,11 @@ from functools import lru_cache, partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .citations import bibtex_entry
+from . import arxiv
+from .byline import (
+    authors_html, highwire_tags, links_html, paper_links, same_as, short_byline,
+)
+from .citations import bibtex_entry, page_url
 from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
@@ -77,8 +81,10 @@ class PaperLine:
     id: str
     title: str
     date: str
-    upvotes: int
+    upvotes: int | None
     featured: bool
+    byline: str | None  # first authors, as Markdown
+    code: bool
 
 
 @dataclass(frozen=True)
@@ -112,12 +118,17 @@ def render_paper_page(page: PaperPage) -> str:
                         description=html_text(truncate(plain_text(paper.abstract),
                                                        DESCRIPTION_LENGTH)),
                         source=paper.source, updated=_iso(paper.published), compact_nav=True,
-                        schema_org=_schema_org(page),
+                        schema_org=_schema_org(page), citation=highwire_tags(paper),
                         feeds=[{"title": title, "href": href} for title, href in page.feeds])
     bibtex = bibtex_entry(page.entry, page.site_url, page.citation_key, with_abstract=False)
+    identity = paper_links(paper)
+    shown = {link.url for link in identity}
     return _environment().get_template("paper.md.j2").render(
-        meta=meta, page=page, entry=page.entry, paper=paper, note=paper.note and curated_html(paper.note, f"papers/{paper.id}.md"),
-        citation_key=page.citation_key, bibtex=bibtex)
+        meta=meta, page=page, entry=page.entry, paper=paper,
+        note=paper.note and curated_html(paper.note, f"papers/{paper.id}.md"),
+        citation_key=page.citation_key, bibtex=bibtex, authors=authors_html(paper),
+        identity=links_html(identity),
+        other_links=[link for link in page.entry.links if link.url not in shown])
 
 
 def _schema_org(page: PaperPage) -> dict[str, object]:
@@ -130,8 +141,19 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
     }
     if paper.published:
         data["datePublished"] = paper.published.isoformat()
-    if paper.organization:
+    if paper.authors:
+        data["author"] = [{"@type": "Person", "name": plain_text(name)} for name in paper.authors]
+    elif paper.organization:
         data["author"] = {"@type": "Organization", "name": paper.organization.name}
+    if paper.organization:
+        data["sourceOrganization"] = {"@type": "Organization", "name": paper.organization.name}
+    if page.site_url:
+        data["url"] = page_url(page.site_url, "papers", paper.id)
+    if paper.arxiv:
+        data["sameAs"] = same_as(paper)
+        data["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.arxiv},
+            {"@type": "PropertyValue", "propertyID": "DOI", "value": arxiv.doi(paper.arxiv)}]
     return data
 
 
@@ -142,8 +164,7 @@ class _Pages:
         self.site_name = site_name
         self.env = _environment()
         # What every paper page shares, computed once (and before any fork).
-        self.lines = {pid: PaperLine(pid, text_html(e.paper.title), _date(e), e.paper.upvotes,
-                                     e.paper.featured) for pid, e in site.papers.items()}
+        self.lines = {pid: _paper_line(e) for pid, e in site.papers.items()}
         self.paper_feeds = tuple((feed["title"], feed["href"])
                                  for feed in feed_links(site, "paper", site_name=site_name))
         self.dates = page_dates(site)
@@ -228,6 +249,14 @@ class _Pages:
                             template="redirect.html", redirect=f"papers/{new}/",
                             search={"exclude": True})
         return self._render("redirect.md.j2", meta=meta, new=new)
+
+
+def _paper_line(entry: PaperEntry) -> PaperLine:
+    paper = entry.paper
+    byline = short_byline(paper)
+    return PaperLine(paper.id, text_html(paper.title), _date(entry), paper.upvotes,
+                     paper.featured, text_html(byline) if byline else None,
+                     bool(paper.code) or any(link.kind == "code" for link in entry.links))
 
 
 def page_dates(site: Site) -> dict[str, str]:

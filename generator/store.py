@@ -300,8 +300,9 @@ def _naming(error: OSError, path: Path) -> OSError:
 
 
 PAPER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schemas/paper.schema.json\n"
+# The keys tools write, in the order they write them; ``hf`` (tool-owned) always comes last.
 PAPER_KEY_ORDER = ("title", "abstract", "published", "upvotes", "authors", "organization",
-                   "listings")
+                   "listings", "add_topics", "hf")
 
 
 def _round_trip_yaml(sequence_offset: int = 2) -> Any:

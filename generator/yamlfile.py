@@ -54,8 +54,19 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
         if key in mapping.key_lines:
             raise _DuplicateKey(key, line, mapping.key_lines[key])
         mapping.key_lines[key] = line
-        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping[key] = (value_node.value if key in _VERBATIM_KEYS and _is_plain(value_node)
+                        else loader.construct_object(value_node, deep=True))
     return mapping
+
+
+# Keys whose unquoted values are text as written: YAML reads `arxiv: 2410.08560` as the float
+# 2410.0856, which is another paper's id.
+_VERBATIM_KEYS = frozenset({"arxiv"})
+
+
+def _is_plain(node: yaml.Node) -> bool:
+    """An unquoted scalar (the C parser gives its style as "", the Python one as None)."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value != ""
 
 
 def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> LineList:

@@ -80,7 +80,7 @@ def test_organisation_is_a_corporate_author_else_a_note(site_model: Site) -> Non
 
 def test_specials_outside_math_are_escaped() -> None:
     assert bibtex_text("R&D: 100% of cost_fn #1 {x} ~y ^z a\\b") == (
-        r"R\&D: 100\% of cost\_fn \#1 \{x\} \textasciitilde{}y \textasciicircum{}z"
+        r"R\&D: 100\% of cost\_fn \#1 \textbraceleft{}x\textbraceright{} \textasciitilde{}y \textasciicircum{}z"
         r" a\textbackslash{}b")
 
 
@@ -88,7 +88,7 @@ def test_math_is_kept_as_written() -> None:
     assert bibtex_text("$\\mathcal{B}_k$-Coder & $x^2$ costs $5") == (
         r"$\mathcal{B}_k$-Coder \& $x^2$ costs \$5")
     assert bibtex_text("$50% & x$") == r"$50\% \& x$"  # still valid inside math
-    assert bibtex_text("$\\frac{a$ b") == r"\$\textbackslash{}frac\{a\$ b"  # unbalanced: text
+    assert bibtex_text("$\\frac{a$ b") == r"\$\textbackslash{}frac\textbraceleft{}a\$ b"  # unbalanced: text
 
 
 def entry(paper_id: str, title: str, published: date | None = date(2024, 1, 5),
@@ -134,7 +134,7 @@ def test_an_entry_with_every_special_character_compiles() -> None:
     library = bibtexparser.parse_string(text)
     assert library.failed_blocks == [] and len(library.entries) == 1
     fields = library.entries[0].fields_dict
-    assert fields["title"].value == (r"{Q\&A at 100\% for x\_1 \#2: \{braces\} "
+    assert fields["title"].value == (r"{Q\&A at 100\% for x\_1 \#2: \textbraceleft{}braces\textbraceright{} "
                                      r"\textasciitilde{} \textasciicircum{} \textbackslash{}}")
     assert fields["author"].value == r"{AT\&T\_Labs}"
     assert fields["abstract"].value == r"An abstract with 10\% \& more\_stuff."

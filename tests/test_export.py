@@ -18,7 +18,8 @@ SITE_URL = "https://paperwiki.github.io/paperwiki/"
 BCODER = "b-coder-value-based-deep-reinforcement-learning-for-program-synthesis"
 DAMO = "damo-data-mixing-optimizer-in-fine-tuning-multimodal-llms-for-mobile-phone"
 PAPER_FIELDS = ["id", "url", "title", "title_text", "abstract", "published", "upvotes", "authors",
-                "organization", "topics", "listings", "links", "related", "summary", "bibtex_key"]
+                "organization", "topics", "listings", "links", "related", "summary", "bibtex_key",
+                "author_names", "arxiv", "code", "code_stars", "project_page", "keywords"]
 TOPIC_FIELDS = ["id", "url", "name", "description", "parent", "children", "papers",
                 "paper_count"]
 DATA_PAGE = REPO / "content" / "pages" / "data.md"

@@ -236,7 +236,7 @@ def test_import_only_fills_what_the_file_lacks(project: Path) -> None:
     bare = Rec(SCALING.title, SCALING.abstract, date_line=None)
     write_listing(content_of(project), "early", "2025-01-10", listing_text("Jan 10", bare))
     import_ok(project, "early")
-    assert set(load(project, SCALING_ID)) == {"title", "abstract", "upvotes", "listings"}
+    assert set(load(project, SCALING_ID)) == {"title", "abstract", "listings"}  # upvotes unknown
 
     later = Rec(SCALING.title, "A different abstract.", "  • 6 authors", "Feb 6, 2024 9")
     write_listing(content_of(project), "later", "2025-12-10", listing_text("Dec 10", later))

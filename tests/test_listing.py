@@ -72,7 +72,7 @@ def test_record_without_metadata_followed_by_another_title() -> None:
     entries = parse_fixture("no-metadata-middle.txt", DEC_10)
     assert [e.title for e in entries] == [MLP, POINT_CLOUD, BCODER]
     bare = entries[1]
-    assert (bare.published, bare.authors, bare.organization, bare.upvotes) == (None, None, None, 0)
+    assert (bare.published, bare.authors, bare.organization, bare.upvotes) == (None, None, None, None)
     assert bare.abstract.endswith("https://github.com/aHapBean/Point-PQAE.")
     assert bare.line == 21
     # The record after it keeps its own metadata and line.
@@ -90,7 +90,7 @@ def test_record_without_metadata_as_the_last_record() -> None:
 
 def test_date_with_year() -> None:
     [entry] = parse_fixture("date-with-year.txt", DEC_10)
-    assert (entry.published, entry.upvotes) == (date(2023, 6, 23), 0)
+    assert (entry.published, entry.upvotes) == (date(2023, 6, 23), None)  # none shown: unknown
 
 
 def test_date_without_year_is_in_the_year_of_capture_unless_after_the_capture_day() -> None:
@@ -114,7 +114,7 @@ def test_upvotes_after_dated_and_yearless_dates() -> None:
         (date(2024, 2, 6), 4),     # Feb 6, 2024 4
         (date(2025, 1, 21), 2),    # Jan 21 2
         (date(2024, 12, 19), 11),  # Dec 19, 2024 11
-        (date(2025, 3, 3), 0),     # Mar 3 (no upvotes shown)
+        (date(2025, 3, 3), None),  # Mar 3 (no upvotes shown: unknown, not 0)
     ]
 
 
@@ -149,7 +149,7 @@ def test_crlf_line_endings() -> None:
         DOWNSTREAM, POINT_CLOUD, "Scaling Laws for Code: A More Data-Hungry Regime"]
     assert all("\r" not in e.title + e.abstract for e in entries)
     assert [(e.line, e.published, e.upvotes) for e in entries] == [
-        (13, date(2024, 2, 6), 4), (21, None, 0), (25, date(2025, 10, 22), 2)]
+        (13, date(2024, 2, 6), 4), (21, None, None), (25, date(2025, 10, 22), 2)]
     assert entries[2].organization == Organization("OPPOer", "OPPO")
 
 

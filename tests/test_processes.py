@@ -98,7 +98,7 @@ def test_a_parallel_generation_writes_the_same_files_and_finds_the_same_problems
     broken = copy_project(tmp_path / "broken")
     papers = sorted((broken / "content" / "papers").glob("*.yaml"))
     for paper in (papers[0], papers[-1]):  # the first run and the last
-        paper.write_text(re.sub(r"(?m)^upvotes: .*$", "upvotes: many", paper.read_text("utf-8")))
+        paper.write_text(re.sub(r"(?m)^title: ", "upvotes: many\ntitle: ", paper.read_text("utf-8")))
     output = run_python(f"""
         import generator.processes
         from pathlib import Path

@@ -91,7 +91,7 @@ def test_paper_page_metadata_for_sharing_and_search_engines(shipped_site: Path) 
     assert '<meta name="description" content="Program synthesis aims to create accurate' in html
     assert '<meta property="og:title" content="ℬ-Coder: Value-Based Deep Reinforcement' in html
     assert '<meta property="og:type" content="article">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
     data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert data["@type"] == "ScholarlyArticle" and data["datePublished"] == "2023-10-04"
     assert data["headline"].startswith("ℬ-Coder") and "Code and program synthesis" in data["keywords"]

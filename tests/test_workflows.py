@@ -264,6 +264,11 @@ def test_import_workflow_proposes_changes_through_a_pull_request():
     assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     commands = run_commands(job["steps"])
     assert commands.index("paperwiki import") < commands.index("paperwiki check")
+    week = next(line for line in commands if line.startswith("paperwiki import --week"))
+    assert commands.index(week) < commands.index("paperwiki import")
+    resolve = next(line for line in commands if line.startswith("paperwiki resolve"))
+    assert commands.index("paperwiki import") < commands.index(resolve) < commands.index(
+        "paperwiki check")
     assert any(line.startswith("gh pr create") for line in commands)
     assert not any(re.search(r"git push\b.*\b(main|master)\b", line) for line in commands), (
         "the import must go through a pull request, never straight to main")

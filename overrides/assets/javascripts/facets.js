@@ -2,7 +2,7 @@
  * Filters and sorts the index of all papers in the browser.
  *
  * The data (papers/facets.json) holds one compact row per paper. Filters live in the query
- * string (?year=2024&topic=scaling-laws&org=…&code=1&sort=upvotes) so a filtered view can
+ * string (?year=2024&topic=scaling-laws&org=…&author=…&code=1&sort=upvotes) so a filtered view can
  * be shared. Only the first PAGE_SIZE matches are drawn, with a button for more, so that a
  * 10,000-paper wiki filters as fast as a small one. Every text goes in with textContent:
  * titles are untrusted.
@@ -11,11 +11,11 @@
   "use strict";
 
   var PAGE_SIZE = 100;
-  var COLUMNS = { id: 0, title: 1, published: 2, upvotes: 3, topics: 4, organization: 5, code: 6 };
+  var COLUMNS = { id: 0, title: 1, published: 2, upvotes: 3, topics: 4, organization: 5, code: 6, authors: 7 };
   var SORTS = {
     newest: function (a, b) { return cmp(b[COLUMNS.published], a[COLUMNS.published]) || cmp(a[0], b[0]); },
     oldest: function (a, b) { return cmp(a[COLUMNS.published], b[COLUMNS.published]) || cmp(a[0], b[0]); },
-    upvotes: function (a, b) { return b[COLUMNS.upvotes] - a[COLUMNS.upvotes] || cmp(a[0], b[0]); }
+    upvotes: function (a, b) { return (b[COLUMNS.upvotes] || 0) - (a[COLUMNS.upvotes] || 0) || cmp(a[0], b[0]); }
   };
 
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
@@ -46,6 +46,9 @@
     form.appendChild(select("topic", "Topic", [["", "All topics"]].concat(data.topics)));
     form.appendChild(select("org", "Organisation", [["", "Any"]].concat(
       data.organizations.map(function (name) { return [name, name]; }))));
+    var author = element("label", { class: "pw-facet" }, "Author ");
+    author.appendChild(element("input", { type: "search", name: "author", placeholder: "Any", autocomplete: "off" }));
+    form.appendChild(author);
     form.appendChild(select("sort", "Sort", [["newest", "Newest first"], ["oldest", "Oldest first"], ["upvotes", "Most upvoted"]]));
     var code = element("label", { class: "pw-facet" });
     code.appendChild(element("input", { type: "checkbox", name: "code", value: "1" }));
@@ -65,6 +68,7 @@
       }
     });
     form.elements.code.checked = query.get("code") === "1";
+    form.elements.author.value = query.get("author") || "";
   }
 
   function writeQuery(state) {
@@ -72,6 +76,7 @@
     if (state.year) query.set("year", state.year);
     if (state.topic) query.set("topic", state.topic);
     if (state.org) query.set("org", state.org);
+    if (state.author) query.set("author", state.author);
     if (state.code) query.set("code", "1");
     if (state.sort !== "newest") query.set("sort", state.sort);
     var search = query.toString();
@@ -81,6 +86,7 @@
   function stateOf(form) {
     return {
       year: form.elements.year.value, topic: form.elements.topic.value, org: form.elements.org.value,
+      author: form.elements.author.value.trim(),
       code: form.elements.code.checked, sort: form.elements.sort.value || "newest"
     };
   }
@@ -88,19 +94,36 @@
   function matches(data, state) {
     var topic = state.topic ? data.topicIndex[state.topic] : -1;
     var org = state.org ? data.organizations.indexOf(state.org) : -2;
+    var authors = authorsMatching(data, state.author);
     return data.papers.filter(function (row) {
       return (!state.year || row[COLUMNS.published].slice(0, 4) === state.year)
         && (topic < 0 || row[COLUMNS.topics].indexOf(topic) >= 0)
         && (org === -2 || row[COLUMNS.organization] === org)
-        && (!state.code || row[COLUMNS.code] === 1);
+        && (!state.code || row[COLUMNS.code] === 1)
+        && (!authors || row[COLUMNS.authors].some(function (a) { return authors[a]; }));
     }).sort(SORTS[state.sort] || SORTS.newest);
+  }
+
+  /* The authors a typed name selects: the one spelt exactly so (links from paper pages), else
+     every name containing the text, ignoring case. null when no author is asked for. */
+  function authorsMatching(data, text) {
+    if (!text) return null;
+    var chosen = {};
+    var exact = data.authors.indexOf(text);
+    if (exact >= 0) { chosen[exact] = true; return chosen; }
+    var needle = text.toLowerCase();
+    data.authors.forEach(function (name, index) { if (name.toLowerCase().indexOf(needle) >= 0) chosen[index] = true; });
+    return chosen;
   }
 
   function drawRows(list, rows, data) {
     rows.forEach(function (row) {
       var item = element("li", { class: "pw-result" });
       item.appendChild(element("a", { href: encodeURIComponent(row[COLUMNS.id]) + "/" }, row[COLUMNS.title]));
-      var details = [row[COLUMNS.published] || "undated", row[COLUMNS.upvotes] + " upvotes"];
+      var details = [row[COLUMNS.published] || "undated"];
+      if (row[COLUMNS.upvotes] !== null) details.push(row[COLUMNS.upvotes] + " upvotes");
+      var names = row[COLUMNS.authors].slice(0, 3).map(function (a) { return data.authors[a]; });
+      if (names.length) details.push(names.join(", ") + (row[COLUMNS.authors].length > 3 ? " et al." : ""));
       if (row[COLUMNS.organization] >= 0) details.push(data.organizations[row[COLUMNS.organization]]);
       if (row[COLUMNS.code]) details.push("code");
       details.push(row[COLUMNS.topics].map(function (t) { return data.topics[t][1]; }).join(", "));
@@ -136,6 +159,7 @@
       more.hidden = list.children.length >= current.length;
     });
     form.addEventListener("change", update);
+    form.elements.author.addEventListener("input", update);
     readQuery(form);
     update();
   }
