@@ -51,6 +51,10 @@ def api_paper(record: dict[str, Any]) -> dict[str, Any]:
     return paper
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
 def load_records(path: Path = FIXTURES / "papers.jsonl") -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
@@ -60,8 +64,11 @@ class FakeHub:
 
     def __init__(self, records: list[dict[str, Any]] | None = None,
                  daily_dir: Path = FIXTURES / "daily_papers"):
-        self.papers = {r["arxiv_id"]: api_paper(r) for r in (records or load_records())
-                       if r.get("arxiv_id")}
+        self.papers: dict[str, dict[str, Any]] = {}
+        self.words: dict[str, set[str]] = defaultdict(set)  # word -> ids of titles holding it
+        for record in records or load_records():
+            if record.get("arxiv_id"):
+                self.add(api_paper(record))
         self.daily_dir = daily_dir
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
@@ -71,6 +78,12 @@ class FakeHub:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def add(self, paper: dict[str, Any]) -> None:
+        """Serve ``paper`` (in the API's shape) and find it by its title's words."""
+        self.papers[paper["id"]] = paper
+        for word in _words(paper["title"]):
+            self.words[word].add(paper["id"])
 
     def fail(self, path: str, *faults: Fault) -> None:
         self.faults[path].extend(faults)
@@ -100,13 +113,14 @@ class FakeHub:
     def search(self, query: str) -> list[dict[str, Any]]:
         """Like the Hub's search: papers sharing words with the query, best first (the
         exact title is usually, not always, among them), at most 20."""
-        words = set(re.findall(r"\w+", query.lower()))
-        scored = []
-        for paper in self.papers.values():
-            shared = len(words & set(re.findall(r"\w+", paper["title"].lower())))
-            if shared >= max(1, len(words) // 2):
-                scored.append((-shared, paper["id"], paper))
-        return [paper for _, _, paper in sorted(scored)[:20]]
+        words = _words(query)
+        shared: dict[str, int] = defaultdict(int)
+        for word in words:
+            for paper_id in self.words.get(word, ()):
+                shared[paper_id] += 1
+        scored = sorted((-n, paper_id) for paper_id, n in shared.items()
+                        if n >= max(1, len(words) // 2) and paper_id in self.papers)
+        return [self.papers[paper_id] for _, paper_id in scored[:20]]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         hub = self

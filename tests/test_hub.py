@@ -90,8 +90,7 @@ def test_a_curators_arxiv_id_is_used_and_never_overwritten(project: Path, hub: F
 def test_two_exact_title_matches_write_nothing_and_say_what_to_do(project: Path,
                                                                    hub: FakeHub) -> None:
     record = RECORDS[3]
-    twin = dict(hub.papers[record["arxiv_id"]], id="2501.99999")
-    hub.papers["2501.99999"] = twin
+    hub.add(dict(hub.papers[record["arxiv_id"]], id="2501.99999"))
     path = write_paper(project, record)
     before = path.read_bytes()
     code, output = cli(project, hub, "resolve", path.stem)
