@@ -330,7 +330,8 @@ def test_unknown_listing_name_is_reported_and_nothing_is_written(project: Path) 
     result = run_paperwiki(project, "import", "pretraining", "no-such-listing")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert ("content/listings/no-such-listing.txt: no such listing — put the listing text in "
-            "content/listings/ and name it by id") in result.output.splitlines()
+            "content/listings/ and name it by id, or import a period with --day, --week or "
+            "--month") in result.output.splitlines()
     assert tree_state(project) == before
 
 
