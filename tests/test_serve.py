@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.project import copy_project
+from tests.project import REPO, copy_project
 
 PAPER = "scaling-mlps-a-tale-of-inductive-bias"
 
@@ -161,7 +161,9 @@ def serving_a_broken_paper(project: Path, log: Path) -> Iterator[str]:
 
 
 BANNER = 'id="paperwiki-build-problems"'
-BROKEN_LINE = f"content/papers/{PAPER}.yaml:9: invalid YAML"
+# The tests append an unclosed `summary: [` as the paper's last line.
+_LAST_LINE = len((REPO / "content" / "papers" / f"{PAPER}.yaml").read_text("utf-8").splitlines())
+BROKEN_LINE = f"content/papers/{PAPER}.yaml:{_LAST_LINE + 1}: invalid YAML"
 
 
 def test_broken_content_keeps_the_last_good_site_served_with_the_problems_shown(
