@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from .errors import Problem
 from .outputs import reserved_address, reserved_ids
 from .records import Content, Paper
+from .wikilinks import link_problems
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def check_content(content: Content) -> list[Problem]:
     return [*_check_topics(content), *_check_papers(content), *_check_settings(content),
-            *_check_reserved(content)]
+            *_check_reserved(content), *link_problems(content)]
 
 
 def _check_reserved(content: Content) -> list[Problem]:

@@ -24,7 +24,7 @@ from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
 from .render import render_tasks
 from .stats import render_stats
-from .store import ContentPaths, load_content, write_atomically
+from .store import ContentPaths, hand_written_pages, load_content, write_atomically
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,7 @@ def _clash(path: str, first: str, second: str) -> Problem:
 
 def _static_pages(paths: ContentPaths) -> dict[str, str]:
     """Hand-written pages (the curation guide, an about page) published as they are."""
-    if not paths.pages.is_dir():
-        return {}
-    return {path.relative_to(paths.pages).as_posix(): paths.read_text(path)
-            for path in sorted(paths.pages.rglob("*.md"))}
+    return {name: paths.read_text(paths.pages / name) for name in hand_written_pages(paths)}
 
 
 def _data_files(site: Site, site_url: str | None, site_name: str) -> dict[str, str]:

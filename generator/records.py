@@ -122,6 +122,7 @@ class Content:
     listings: tuple[ListingInfo, ...]
     settings: Settings = field(default_factory=Settings)
     warnings: tuple[Problem, ...] = ()  # files that look misplaced or misnamed (see store.py)
+    pages: tuple[str, ...] = ()  # hand-written pages, relative to content/pages/ (and docs/)
 
 
 @cache

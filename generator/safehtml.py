@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 import nh3
 from markdown import Markdown
@@ -111,10 +111,23 @@ def _curator_markdown() -> Markdown:
 _HREF = re.compile(r'(<a href=")([^"]*)(")')
 
 
+def wiki_links(markdown: str) -> list[str]:
+    """The relative links of a curator's Markdown, as written, rendered as ``curated_html``
+    renders them: ``paperwiki check`` makes sure each leads to a page (see ``wikilinks.py``)."""
+    renderer = _curator_markdown()
+    renderer.reset()
+    hrefs = (html.unescape(match.group(2)) for match in _HREF.finditer(renderer.convert(markdown)))
+    return [href for href in hrefs if _is_wiki_link(urlsplit(href))]
+
+
+def _is_wiki_link(parts: SplitResult) -> bool:
+    return not (parts.scheme or parts.netloc or not parts.path)
+
+
 def _resolve_wiki_links(rendered: str, page_path: str) -> str:
     def resolve(match: re.Match[str]) -> str:
         parts = urlsplit(html.unescape(match.group(2)))
-        if parts.scheme or parts.netloc or not parts.path:
+        if not _is_wiki_link(parts):
             return match.group(0)
         address = relative_address(page_path, parts.path)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
