@@ -284,3 +284,31 @@ def test_a_content_error_raised_in_a_worker_process_arrives_whole() -> None:
         "ContentError 2",
         "content/papers/a.yaml:4: the paper has no topic — add one",
         "content/papers/b.yaml: second"]
+
+
+def test_disk_full_while_building_keeps_the_previous_site(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs import utils
+
+    from tests.project import copy_project, run_cli, tree_files
+
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build")[0] == 0
+    before = tree_files(project / "site")
+    written = []
+
+    def write_file(content: bytes, output_path: str) -> None:
+        if len(written) == 20:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), output_path)
+        written.append(output_path)
+
+    monkeypatch.setattr(utils, "write_file", write_file)
+    code, output = run_cli(project, "build")
+
+    assert code == 4, output
+    assert "could not read or write the file: No space left on device — free some disk space, " \
+           "then run the command again" in output
+    assert "1 problem(s) found; no file is half-written." in output
+    assert "Traceback" not in output
+    assert tree_files(project / "site") == before
+    assert not [path.name for path in tmp_path.glob("project/.site*")]
