@@ -73,14 +73,15 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except OSError as error:
-            _fail_with_problems(environment_problem(error, _label(error.filename),
-                                                    "read or write the file"))
+            if error.filename:
+                problem = environment_problem(error, _label(error.filename), "read or write the file")
+            else:  # an address in use, say: named by the command that needed it
+                problem = environment_problem(error, f"paperwiki {ctx.invoked_subcommand}", "run")
+            _fail_with_problems(problem)
 
 
 def _label(filename: object) -> str:
     """How a message names a file an OSError names: relative to the working folder."""
-    if not filename:
-        return "(unknown file)"
     path = Path(os.fsdecode(filename)).absolute()  # type: ignore[arg-type]
     try:
         return path.relative_to(Path.cwd()).as_posix()

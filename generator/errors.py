@@ -85,6 +85,7 @@ _FIXES = {
     errno.EACCES: "make it readable and writable for you (chmod u+rw), or run as its owner",
     errno.EPERM: "make it readable and writable for you (chmod u+rw), or run as its owner",
     errno.EROFS: "the file system is read-only: work in a writable copy of the project",
+    errno.EADDRINUSE: "another program uses that address: choose another with --dev-addr",
 }
 
 

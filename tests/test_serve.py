@@ -200,3 +200,19 @@ def test_serve_started_on_broken_content_answers_with_the_problems(tmp_path: Pat
         assert "/livereload/" in page  # it turns into the site once the problem is fixed
         paper.write_text(good, "utf-8")
         wait_for(f"{base}papers/{PAPER}/", "Scaling MLPs", timeout=120)
+
+
+def test_an_address_in_use_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "serve", "--config-file",
+             str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 4, result.stderr
+    assert ("paperwiki serve: could not run: Address already in use — another program uses "
+            "that address: choose another with --dev-addr") in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
