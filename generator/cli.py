@@ -14,7 +14,6 @@ is half-written).
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import shutil
 import sys
@@ -24,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import yaml
@@ -87,20 +86,6 @@ def _label(filename: object) -> str:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _prepare_mkdocs(verbose: bool) -> None:
-    """Show MkDocs' warnings (strict mode fails on them, so they must be seen) and PaperWiki's
-    progress, and hide the end-of-life banners Material prints, which say nothing about this
-    wiki."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.handlers[:] = [handler]
-    mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("mkdocs.plugins.paperwiki").setLevel(logging.INFO)
 
 
 verbose_option = click.option("--verbose", "-v", is_flag=True,
@@ -303,41 +288,33 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     Example:
       paperwiki build --site-dir /tmp/wiki
     """
-    from mkdocs.config import load_config
+    from .mkdocs.build import prepare_logging
 
-    _prepare_mkdocs(verbose)
+    prepare_logging(verbose)
     started = time.perf_counter()
-    config = load_config(str(config_file), strict=True)
-    target = (site_dir or Path(config.site_dir)).resolve()
+    target = (site_dir or _settings(config_file).site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with one_run_at_a_time(_content_paths(config_file), "paperwiki build", site=target):
-        _build_into(config, target)
+        _build_into(config_file, target)
     click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
 
 
-def _build_into(config: Any, target: Path) -> None:
+def _build_into(config_file: Path, target: Path) -> None:
     """Build into a staging folder beside ``target`` and swap it in once complete; exit 1, 3
     or 4 (see the module's docstring) when the build fails, with ``target`` untouched."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
-
-    from .plugin import ContentProblems
+    from .mkdocs.build import BuildFailed, build_site
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{process_tag()}", dir=target.parent))
-    config.site_dir = str(staging)
     click.echo(f"Building the site into {target} …", err=True)
     try:
-        mkdocs_build(config)
-    except MkDocsException as error:
+        build_site(config_file, staging)
+    except BuildFailed as failure:
         shutil.rmtree(staging, ignore_errors=True)
-        # MkDocs logs the plugin's message and re-raises a generic Abort; the cause tells
-        # content problems (the curator's to fix) from a failed site build.
-        problems = next((e for e in (error, error.__context__) if isinstance(e, ContentProblems)),
-                        None)
+        problems = failure.problems
         click.secho("Build stopped: fix the problems above; nothing was changed." if problems
-                    else f"Build failed: {error}", fg="red", err=True)
+                    else f"Build failed: {failure}", fg="red", err=True)
         sys.exit(EXIT_BUILD if problems is None else
-                 EXIT_ENVIRONMENT if is_environment(problems.error) else EXIT_CONTENT)
+                 EXIT_ENVIRONMENT if is_environment(problems) else EXIT_CONTENT)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -389,9 +366,10 @@ def serve(config_file: Path, dev_addr: str, full_rebuilds: bool) -> None:
     Example:
       paperwiki serve --dev-addr 127.0.0.1:8080
     """
-    from .serving import serve as serve_site
+    from .mkdocs.build import prepare_logging
+    from .mkdocs.serving import serve as serve_site
 
-    _prepare_mkdocs(verbose=True)  # "Serving on …" and rebuild notices are the point here
+    prepare_logging(verbose=True)  # "Serving on …" and rebuild notices are the point here
     serve_site(str(config_file), dev_addr=dev_addr, dirty=not full_rebuilds)
 
 

@@ -13,9 +13,11 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 from .outputs import SEARCH
+
+
+class PagefindFailed(RuntimeError):
+    """Pagefind could not index the site; the message says why."""
 
 
 def search_page() -> dict[str, str]:
@@ -31,7 +33,7 @@ def index_with_pagefind(site_dir: Path) -> None:
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as error:
-        raise PluginError(f"could not run Pagefind: {error}") from None
+        raise PagefindFailed(f"could not run Pagefind: {error}") from None
     if result.returncode != 0:
-        raise PluginError("Pagefind failed to index the site (is `pagefind[bin]` installed?):\n"
+        raise PagefindFailed("Pagefind failed to index the site (is `pagefind[bin]` installed?):\n"
                           + (result.stderr or result.stdout))

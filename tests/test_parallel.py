@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mkdocs.structure.files import File
 
-from generator.parallel import PAGE_OVERHEAD_BYTES, split_pages
+from generator.mkdocs.parallel import PAGE_OVERHEAD_BYTES, split_pages
 from tests.project import copy_project, run_build, tree_files
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -67,7 +67,7 @@ def test_a_warning_on_a_workers_page_still_fails_the_strict_build(tmp_path: Path
 
 FAIL_ON_ONE_PAGE = """
 import os, signal
-import generator.plugin as plugin
+import generator.mkdocs.plugin as plugin
 post_page = plugin.PaperWikiPlugin.on_post_page
 def fail_on_one_page(self, output, page, config):
     if page.file.src_uri == {doomed!r} and output:  # only where the page is really rendered

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Python run first in a paperwiki process: hold the lock a little longer than a build does.
 SLOW_GENERATION = """
-import time, generator.plugin as plugin
+import time, generator.mkdocs.plugin as plugin
 _generate = plugin.generate
 def _slow(*args, **kwargs):
     time.sleep(4)

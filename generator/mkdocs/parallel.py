@@ -24,10 +24,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from material.plugins.search.plugin import SearchIndex, SearchPlugin
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
-from .processes import fork_is_safe, fork_with_pipe, processes_for, receive, send_and_exit, stop
+from ..processes import (
+    fork_is_safe,
+    fork_with_pipe,
+    processes_for,
+    receive,
+    send_and_exit,
+    stop,
+)
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -46,7 +56,7 @@ def process_count(jobs: int, shardable_pages: int) -> int:
     return processes_for(shardable_pages, MIN_PAGES_PER_PROCESS)
 
 
-def can_fork(config: Any) -> tuple[bool, str]:
+def can_fork(config: MkDocsConfig) -> tuple[bool, str]:
     """Whether this build may fork, and why not."""
     unknown = sorted(set(config.plugins) - SAFE_PLUGINS)
     if unknown:
@@ -116,14 +126,15 @@ class PageShards:
 
     # -- during the build -----------------------------------------------------------------
 
-    def skip_if_foreign(self, markdown: str, page: Any) -> str:
+    def skip_if_foreign(self, markdown: str, page: Page) -> str:
         """A page another process renders: empty, through an empty template, out of search."""
         if page.file.src_uri not in self.foreign:
             return markdown
         page.meta = {"template": SKIP_TEMPLATE, "search": {"exclude": True}}
         return ""
 
-    def prepare_environment(self, env: jinja2.Environment, files: Files, config: Any) -> None:
+    def prepare_environment(self, env: jinja2.Environment, files: Files,
+                            config: MkDocsConfig) -> None:
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
         if self.is_worker:  # assets and theme templates are the main process's to write
             for file in files:
@@ -134,7 +145,7 @@ class PageShards:
 
     # -- the end ---------------------------------------------------------------------------
 
-    def finish_worker(self, config: Any, failed: bool = False) -> None:
+    def finish_worker(self, config: MkDocsConfig | None, failed: bool = False) -> None:
         """Hand this worker's results to the main process and exit without running anything
         else: post-build belongs to the main process."""
         index = _search_index(config)
@@ -142,7 +153,7 @@ class PageShards:
                    "search": index.entries if index is not None else []}
         send_and_exit(self._writer, payload, status=1 if failed else 0)  # type: ignore[arg-type]
 
-    def join(self, config: Any) -> None:
+    def join(self, config: MkDocsConfig) -> None:
         """Wait for every worker, replay its log, merge its search entries; fail if one failed."""
         if not self.workers:
             return
@@ -207,8 +218,9 @@ def in_page_order(entries: list[dict[str, Any]], positions: dict[str, int],
     return sorted(entries, key=lambda entry: positions.get(page_of(entry), len(positions)))
 
 
-def search_plugin(config: Any) -> Any:
-    """Material's search plugin, whose index is a list of entries keyed by page address."""
+def search_plugin(config: MkDocsConfig) -> SearchPlugin | None:
+    """Material's search plugin (the one `- search` names with the Material theme), whose
+    index is a list of entries keyed by page address."""
     for plugin in config.plugins.values() if config is not None else ():
         index = getattr(plugin, "search_index", None)
         if index is not None and isinstance(getattr(index, "entries", None), list):
@@ -216,7 +228,7 @@ def search_plugin(config: Any) -> Any:
     return None
 
 
-def _search_index(config: Any) -> Any:
+def _search_index(config: MkDocsConfig) -> SearchIndex | None:
     plugin = search_plugin(config)
     return plugin.search_index if plugin is not None else None
 

@@ -18,9 +18,10 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 
 from .parallel import in_page_order, page_of, search_plugin
@@ -34,7 +35,7 @@ class IncrementalBuilds:
     rebuilt: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)  # set by the plugin each build
 
-    def start(self, config: Any, removed: tuple[str, ...]) -> None:
+    def start(self, config: MkDocsConfig, removed: tuple[str, ...]) -> None:
         """Before MkDocs renders: empty the site if the navigation or settings changed, else
         delete the pages the generator removed."""
         self.rebuilt = set()
@@ -52,10 +53,10 @@ class IncrementalBuilds:
         """A build failed part-way: which pages it rendered is unknown, so the next renders all."""
         self.fingerprint = ""
 
-    def note_rendered(self, page: Any) -> None:
+    def note_rendered(self, page: Page) -> None:
         self.rebuilt.add(page.url)
 
-    def merge_search_index(self, config: Any) -> None:
+    def merge_search_index(self, config: MkDocsConfig) -> None:
         """Keep the previous entries of every page that still exists and was not rendered now,
         add the new ones, in page order; Material then writes the list as it is."""
         search = search_plugin(config)
@@ -69,13 +70,13 @@ class IncrementalBuilds:
         search.search_index_prev = None
 
 
-def _fingerprint(config: Any) -> str:
+def _fingerprint(config: MkDocsConfig) -> str:
     settings = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
     navigation = json.dumps(config.nav, sort_keys=True).encode("utf-8")
     return hashlib.sha256(settings + b"\0" + navigation).hexdigest()
 
 
-def _output_path(docs_path: str, config: Any) -> Path:
+def _output_path(docs_path: str, config: MkDocsConfig) -> Path:
     if docs_path.endswith(".md"):
         return Path(File(docs_path, config.docs_dir, config.site_dir,
                          config.use_directory_urls).abs_dest_path)

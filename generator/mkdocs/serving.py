@@ -25,7 +25,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from .runlock import project_lock
+from ..runlock import project_lock
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 

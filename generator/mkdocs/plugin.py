@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-from .errors import ContentError
-from .generate import generate
+from ..errors import ContentError
+from ..generate import generate
+from ..render import page_dates
+from ..search import PagefindFailed, index_with_pagefind, search_page
+from ..settings import Settings, load_settings
+from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
 from .parallel import PageShards, can_fork, page_positions, process_count
-from .render import page_dates
-from .search import index_with_pagefind, search_page
-from .settings import Settings, load_settings
-from .store import ContentPaths
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -66,10 +72,10 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_notice)
 
-    def _paths(self, config: Any) -> ContentPaths:
+    def _paths(self, config: MkDocsConfig) -> ContentPaths:
         return ContentPaths(self.settings.content_dir)
 
-    def on_config(self, config: Any) -> Any:
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.settings = load_settings(Path(config.config_file_path))
         builtin = any(name.split("/")[-1] == "search" for name in config.plugins)
         if self.config.search == "pagefind" and builtin:
@@ -77,7 +83,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                               "is still listed in mkdocs.yml — remove `- search` from plugins")
         return config
 
-    def on_pre_build(self, config: Any) -> None:
+    def on_pre_build(self, config: MkDocsConfig) -> None:
         extra = search_page() if self.config.search == "pagefind" else {}
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
@@ -96,7 +102,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             self.incremental.start(config, report.removed)
 
     @event_priority(-100)  # fork after every other plugin has seen the files
-    def on_files(self, files: Any, config: Any) -> Any:
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.shards = PageShards()
         pages = files.documentation_pages()
         positions = page_positions(pages)
@@ -117,18 +123,19 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.shards = PageShards.fork(pages, positions, processes, papers)
         return files
 
-    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
         if self.shards.active:
             self.shards.prepare_environment(env, files, config)
         return env
 
-    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.incremental and output:  # empty: another process renders the page
             self.incremental.note_rendered(page)
         return collapse_indentation(output)
 
     @event_priority(100)  # workers must be joined before search writes its index
-    def on_post_build(self, config: Any) -> None:
+    def on_post_build(self, config: MkDocsConfig) -> None:
         if self.shards.is_worker:
             self.shards.finish_worker(config)
         self.shards.join(config)
@@ -136,7 +143,10 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             self.incremental.merge_search_index(config)
         if self.config.search == "pagefind":
             log.info("PaperWiki: indexing the pages for search with Pagefind …")
-            index_with_pagefind(Path(config.site_dir))
+            try:
+                index_with_pagefind(Path(config.site_dir))
+            except PagefindFailed as error:
+                raise PluginError(str(error)) from None
 
     def on_build_error(self, error: Exception) -> None:
         if self.shards.is_worker:
@@ -145,7 +155,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.incremental:
             self.incremental.forget()
 
-    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer:
         """Rebuild when content/ changes. docs/ is the generator's output, so watching it would
         only rebuild a second time, and poll thousands of files while doing so."""
         server.watch(str(self._paths(config).root))
@@ -155,7 +166,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             pass
         return server
 
-    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
         """"Edit this page" opens the YAML a page is made from, never the generated Markdown."""
         if self.shards.active:
             markdown = self.shards.skip_if_foreign(markdown, page)
@@ -166,7 +178,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         page.edit_url = self.settings.edit_url(source) if source else None
         return markdown
 
-    def _hand_written_source(self, page: Any, config: Any) -> str | None:
+    def _hand_written_source(self, page: Page, config: MkDocsConfig) -> str | None:
         """A hand-written page is edited in content/pages/; generated pages without a source
         (the indexes, the statistics) have nothing to edit, so they get no button."""
         paths = self._paths(config)
@@ -192,7 +204,7 @@ def _is_paper_page(src_uri: str) -> bool:
     return src_uri.startswith("papers/") and src_uri != "papers/index.md"
 
 
-def _site_url(config: Any) -> str:
+def _site_url(config: MkDocsConfig) -> str:
     """Feeds and citations link to absolute page addresses; `mkdocs serve` always sets one."""
     if not config.site_url:
         raise PluginError("mkdocs.yml has no site_url — set it to the address the wiki is "
