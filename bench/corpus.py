@@ -1,8 +1,11 @@
-"""Turn corpus records into a scratch PaperWiki project: listing pages as the browser shows them.
+"""Turn corpus records into a scratch PaperWiki project: listings as PaperWiki imports them.
 
 The corpus (one JSON record a line: title, abstract, n_authors, published, upvotes,
-organization, org_handle, arxiv_id) is written back into the shape of a Hugging Face
-"Daily Papers" page copy, the format ``paperwiki import`` reads (see the README's "Listing
+organization, org_handle, arxiv_id, authors, github_repo, project_page, …) is written back
+into the two shapes ``paperwiki import`` reads. Records with an arXiv id and author names
+(the API's own records) become stored Daily Papers API answers (``api-NNNN.json``), so their
+pages show authors, arXiv, PDF, code and project links as resolved papers do; the others
+become copies of a "Daily Papers" page (``daily-NNNN.txt``, see the README's "Listing
 format"): the page header, the capture day, then title / abstract / metadata block records.
 """
 
@@ -65,17 +68,52 @@ def make_project(source: Path, target: Path, records: list[dict[str, Any]], per_
     listings = 0
     undated = 0
     without_byline = sum(1 for r in records if _byline(r, "omit") is None)
+    folder = target / "content" / "listings"
     for start in range(0, len(records), per_listing):
         chunk = records[start:start + per_listing]
-        listings += 1
-        listing_id = f"daily-{listings:04d}"
-        text, captured = listing_text(chunk, no_byline)
-        undated += sum(1 for record in chunk if _byline(record, no_byline) is None)
-        folder = target / "content" / "listings"
-        (folder / f"{listing_id}.txt").write_text(text, encoding="utf-8")
-        (folder / f"{listing_id}.yaml").write_text(
-            listing_yaml(chunk, captured, start), encoding="utf-8")
+        identified = [record for record in chunk if _identified(record)]
+        pages = [record for record in chunk if not _identified(record)]
+        for kind, part in (("api", identified), ("daily", pages)):
+            if not part:
+                continue
+            listings += 1
+            listing_id = f"{kind}-{listings:04d}"
+            if kind == "api":
+                captured = max(date.fromisoformat(r["published"]) for r in part)
+                (folder / f"{listing_id}.json").write_text(api_response(part), encoding="utf-8")
+            else:
+                text, captured = listing_text(part, no_byline)
+                undated += sum(1 for record in part if _byline(record, no_byline) is None)
+                (folder / f"{listing_id}.txt").write_text(text, encoding="utf-8")
+            (folder / f"{listing_id}.yaml").write_text(
+                listing_yaml(part, captured, start), encoding="utf-8")
     return ScratchProject(target, listings, len(records), without_byline, undated)
+
+
+def _identified(record: dict[str, Any]) -> bool:
+    return bool(record.get("arxiv_id") and record.get("authors"))
+
+
+def api_response(records: list[dict[str, Any]]) -> str:
+    """The records as ``/api/daily_papers`` answers: each paper under ``paper``, with its
+    authors, code repository and stars, project page, keywords and organisation."""
+    items = []
+    for record in records:
+        paper = {"id": record["arxiv_id"], "title": record["title"],
+                 "summary": record["abstract"],
+                 "publishedAt": f"{record['published']}T00:00:00.000Z",
+                 "authors": [{"name": name} for name in record["authors"]],
+                 "upvotes": record.get("upvotes") or 0}
+        for key, field in (("github_repo", "githubRepo"), ("github_stars", "githubStars"),
+                           ("project_page", "projectPage"), ("ai_keywords", "ai_keywords")):
+            if record.get(key) is not None:
+                paper[field] = record[key]
+        item = {"paper": paper, "title": record["title"]}
+        if record.get("org_handle"):
+            item["organization"] = {"name": record["org_handle"],
+                                    "fullname": record.get("organization") or record["org_handle"]}
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False)
 
 
 def _write_topics(source: Path, target: Path) -> None:
@@ -91,6 +129,8 @@ def _write_config(source: Path, target: Path) -> None:
         text = re.sub(r"^fallback_topic:.*$", "fallback_topic: other", text, flags=re.MULTILINE)
     else:
         text = text.rstrip("\n") + "\n\nfallback_topic: other\n"
+    # Every paper of the stored API answers is imported: the shipped filters would drop most.
+    text = re.sub(r"^daily_import:\n(?:[ ]+.*\n)*", "", text, flags=re.MULTILINE)
     target.write_text(text, encoding="utf-8")
 
 

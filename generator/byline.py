@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from . import arxiv
+from .arxiv import is_arxiv_id
 from .records import Paper
 from .safehtml import link_html, text_html
 from .text import plain_text
@@ -59,7 +60,7 @@ class PaperLink:
 def paper_links(paper: Paper) -> tuple[PaperLink, ...]:
     """The row of links under a paper's title, in the order readers look for them."""
     links = []
-    if paper.arxiv:
+    if paper.arxiv and is_arxiv_id(paper.arxiv):  # always, for a file that passed the schema
         links += [PaperLink("arxiv", "📄 arXiv", arxiv.abs_url(paper.arxiv)),
                   PaperLink("pdf", "⤓ PDF", arxiv.pdf_url(paper.arxiv)),
                   PaperLink("hub", "🤗 Hugging Face", arxiv.hub_url(paper.arxiv))]
@@ -71,11 +72,19 @@ def paper_links(paper: Paper) -> tuple[PaperLink, ...]:
     return tuple(links)
 
 
+ARXIV_KINDS = frozenset({"arxiv", "pdf", "hub"})
+
+
 def links_html(links: tuple[PaperLink, ...]) -> str | None:
+    """The row of links. arXiv, PDF and Hugging Face addresses are ours, built from an id the
+    schema allows only letters, digits, ``.``, ``-`` and ``/`` in, with constant labels: they
+    are written directly (the sanitiser would cost a second at 10,000 papers). Code and
+    project addresses come from outside and pass ``link_html``."""
     if not links:
         return None
-    return '<p class="pw-links">' + " · ".join(link_html(link.url, link.label)
-                                                for link in links) + "</p>"
+    return '<p class="pw-links">' + " · ".join(
+        f'<a href="{link.url}">{link.label}</a>' if link.kind in ARXIV_KINDS
+        else link_html(link.url, link.label) for link in links) + "</p>"
 
 
 def highwire_tags(paper: Paper) -> dict[str, object]:

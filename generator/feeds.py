@@ -103,7 +103,9 @@ def _add_entry(feed: FeedGenerator, entry: PaperEntry, site: Site, site_url: str
     item.published(_moment(paper.published))
     item.updated(_moment(paper.published))
     item.summary(plain_text(paper.abstract))
-    if paper.organization:
+    if paper.authors:
+        item.author([{"name": plain_text(name)} for name in paper.authors])
+    elif paper.organization:
         item.author({"name": paper.organization.name})
     for topic_id in entry.topics:
         item.category(term=topic_id, label=plain_text(site.topics[topic_id].topic.name),

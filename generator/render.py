@@ -136,7 +136,9 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
     paper = page.entry.paper
     data: dict[str, object] = {
         "@context": "https://schema.org", "@type": "ScholarlyArticle",
-        "headline": plain_text(paper.title), "abstract": plain_text(paper.abstract),
+        # The abstract is the page's own text: a shortened one keeps pages small.
+        "headline": plain_text(paper.title),
+        "description": truncate(plain_text(paper.abstract), DESCRIPTION_LENGTH),
         "keywords": [name for _, name in page.topics],
     }
     if paper.published:
@@ -231,7 +233,8 @@ class _Pages:
         """The filterable index; small wikis also get a plain list of links inside it, for
         readers without JavaScript and for crawlers (the script replaces it)."""
         papers = self.site.papers
-        static = [(pid, html_text(e.paper.title), _date(e)) for pid, e in papers.items()] \
+        static = [(pid, html_text(e.paper.title), _date(e), self.lines[pid].byline)
+                  for pid, e in papers.items()] \
             if len(papers) <= STATIC_INDEX_LIMIT else []
         return self._render("papers.md.j2", static_titles=static, meta=front_matter(
             title="All papers", updated=self.dates.get("papers/index.md")))

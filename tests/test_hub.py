@@ -9,12 +9,14 @@ file, nothing a curator wrote lost.
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from generator.arxiv import paper_ref, title_match_key
 from generator.hfapi import HubClient, HubError, RateLimiter
@@ -294,3 +296,24 @@ def test_the_rate_limiter_waits_for_the_oldest_request_to_leave_the_window() -> 
         now[0] = max(now[0], moment)
         limiter.wait()
     assert waits == [270.0]
+
+
+def test_an_added_paper_is_citable_from_its_page(project: Path, hub: FakeHub) -> None:
+    record = next(r for r in RECORDS if r.get("authors") and r.get("github_repo")
+                  and len(r["authors"]) > 1)
+    assert cli(project, hub, "add", record["arxiv_id"], "--topic", "pretraining")[0] == 0
+    code, output = run_cli(project, "build")
+    assert code == 0, output
+    site = project / "site"
+    html = (site / "papers" / paper_id_for(record["title"]) / "index.html").read_text("utf-8")
+    metas = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)"', html)
+    assert [value for name, value in metas if name == "citation_author"] == [
+        escape(name) for name in record["authors"]]
+    assert ("citation_arxiv_id", record["arxiv_id"]) in metas
+    assert ("citation_pdf_url", f"https://arxiv.org/pdf/{record['arxiv_id']}") in metas
+    data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert [a["name"] for a in data["author"]] == record["authors"]
+    assert f"https://arxiv.org/abs/{record['arxiv_id']}" in data["sameAs"]
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', html)[1]
+    assert image.endswith("assets/images/card.png") and (site / "assets/images/card.png").is_file()
+    assert f'href="{record["github_repo"]}"' in html
