@@ -112,8 +112,13 @@ PAYLOADS: dict[str, list[str]] = {
 }
 ALL_PAYLOADS = [payload for group in PAYLOADS.values() for payload in group]
 FIELDS = ("title", "abstract", "summary", "note", "organisation name", "organisation handle",
-          "link label", "topic name", "topic description", "listing title",
-          "listing description")
+          "author names", "keywords", "code address", "project page address", "link label",
+          "topic name", "topic description", "listing title", "listing description")
+# Addresses the schema accepts (http(s), no space, quote or angle bracket) that still try to
+# leave their attribute or smuggle a script scheme in.
+HOSTILE_URLS = ["https://example.org/x'onmouseover='alert(1)", "https://example.org/`$x$`",
+                "https://example.org/javascript:alert(1)", "http://example.org/?a=1&b=%22%3E",
+                "https://example.org/{:onclick=alert(1)}"]
 
 TOPICS = """topics:
   - id: everything
@@ -165,6 +170,10 @@ def corpus_project(destination: Path) -> Path:
              "published": "2024-05-01", "upvotes": number,
              "organization": {"handle": _one_line(payload), "name": f"Org {payload}"},
              "listings": [f"listing-{number}"], "summary": f"Summary {_one_line(payload)}",
+             "arxiv": f"2401.{number:05d}", "authors": [_one_line(payload), "Ada Lovelace"],
+             "keywords": [_one_line(payload)],
+             "code": HOSTILE_URLS[number % len(HOSTILE_URLS)],
+             "project_page": HOSTILE_URLS[(number + 1) % len(HOSTILE_URLS)],
              "note": f"Note with {payload}\n\nand a [wiki link](../topics/topic-{number}.md).",
              "links": [{"url": f"https://example.org/{number}?q=\"'<>`", "kind": "code",
                         "label": payload}]},

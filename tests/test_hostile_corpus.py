@@ -67,6 +67,7 @@ def test_payloads_are_shown_as_text(corpus_site: Path) -> None:
     page = (corpus_site / "papers" / "paper-5" / "index.html").read_text("utf-8")
     assert "onclick" in page  # as text the reader can see, not as an attribute
     assert scan(page).handlers == []
+    assert "Ada Lovelace" in page and "https://arxiv.org/abs/2401.00005" in page  # new fields shown
 
 
 def test_structured_data_is_data(corpus_site: Path) -> None:
