@@ -16,7 +16,7 @@ import pytest
 
 from generator.records import Topic
 from generator.topics import RuleMatcher, compile_rules
-from tests.helpers_content import TOPICS_YAML, write_base_project
+from tests.project import TOPICS_YAML, write_base_project
 
 DEADLINE = 60  # seconds; each command here takes about one
 FAST = 10

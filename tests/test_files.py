@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ContentError, EnvironmentIssue, EnvironmentProblem, Problem
-from tests.helpers_content import (
+from tests.project import (
     SCALING, Rec, listing_text, run_paperwiki, tree_state, write_base_project, write_listing,
 )
 

@@ -15,7 +15,7 @@ import yaml
 from generator.errors import ContentError
 from generator.importer import import_listings, paper_id_for
 from generator.store import ContentPaths
-from tests.helpers_content import (
+from tests.project import (
     DISTILLING, SCALING, Rec, listing_text, run_paperwiki, tree_state,
     write_base_project, write_listing,
 )

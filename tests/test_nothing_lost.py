@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ContentError
 from generator.generate import generate
 from generator.store import ContentPaths
-from tests.helpers_content import run_paperwiki, tree_state, write_base_project
-from tests.project import copy_project, run_build
+from tests.project import (
+    copy_project,
+    run_build,
+    run_paperwiki,
+    tree_state,
+    write_base_project,
+)
 
 
 @pytest.fixture

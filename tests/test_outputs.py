@@ -20,7 +20,7 @@ from generator.search import search_page
 from generator.stats import render_stats
 from generator.nav import nav_file, site_navigation
 from generator.store import ContentPaths
-from tests.helpers_content import write_base_project
+from tests.project import write_base_project
 
 
 def _every_output(site: Site) -> dict[str, str]:

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.runlock import project_lock
-from tests.helpers_content import Rec, listing_text, write_listing
-from tests.project import copy_project, run_build
+from tests.project import Rec, copy_project, listing_text, run_build, write_listing
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,7 @@ from generator.store import (
     load_paper,
     load_settings,
 )
-from tests.helpers_content import (
+from tests.project import (
     BASE_PAPERS,
     run_paperwiki,
     tree_state,

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers_content import BASE_PAPERS, run_paperwiki, write_base_project
-from tests.project import copy_project, run_cli
+from tests.project import (
+    BASE_PAPERS,
+    copy_project,
+    run_cli,
+    run_paperwiki,
+    write_base_project,
+)
 
 SCALING = "scaling-laws-for-downstream-task-performance-of-large-language-models"
 OTHER = "knowledge-inheritance-for-pre-trained-language-models"
