@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from . import arxiv
 from .model import PaperEntry, Site
-from .outputs import BIBLIOGRAPHY
+from .outputs import BIBLIOGRAPHY, page_url
 from .text import math_split, plain_text, replacer
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -28,12 +28,6 @@ _TEXT_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "\\": r"\textbackslash{}"}
 # Inside math, % still starts a LaTeX comment and # and & are still errors; \% \# \& are valid.
 _MATH_UNSAFE = re.compile(r"(?<!\\)([%#&])")
-
-
-def page_url(site_url: str, section: str, item_id: str) -> str:
-    """The address of a generated page; feeds, citations and exports all point at the same one."""
-    base = site_url.rstrip("/") + "/" if site_url else ""
-    return f"{base}{section}/{item_id}/"
 
 
 def bibtex_text(text: str) -> str:
@@ -99,7 +93,7 @@ def bibtex_entry(entry: PaperEntry, site_url: str, key: str, with_abstract: bool
 
     Paper pages leave the abstract out: it is already on the page, and would double its size."""
     paper = entry.paper
-    url = page_url(site_url, "papers", paper.id)
+    url = page_url(site_url, "paper", paper.id)
     fields = [("title", "{{" + bibtex_text(paper.title) + "}}")]  # inner braces keep capitals
     if paper.authors:
         fields.append(("author", "{" + " and ".join(map(_name, paper.authors)) + "}"))

@@ -182,7 +182,7 @@ def _stored_and_imported(paths: ContentPaths, listing_id: str, body: bytes, new_
                          import_listings):  # noqa: ANN001, ANN202
     """Keep the response as the listing and import it; a first import that fails takes its
     new response file away again, so no listing is left without its YAML."""
-    from .store import write_atomically
+    from .atomic import write_atomically
 
     response_file = paths.listings / f"{listing_id}.json"
     existed = response_file.exists()

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .store import write_atomically
+from .atomic import write_atomically
 
 KEEP = frozenset({".gitignore"})  # keeps the folder in git while ignoring its contents
 

@@ -13,9 +13,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .citations import page_url
 from .model import PaperEntry, Site, TopicEntry
-from .outputs import PAPERS_EXPORT, TOPICS_EXPORT
+from .outputs import PAPERS_EXPORT, TOPICS_EXPORT, page_url
 from .text import plain_text
 
 FORMAT_VERSION = 1
@@ -48,7 +47,7 @@ def paper_record(entry: PaperEntry, site_url: str, bibtex_key: str) -> dict[str,
     organization = paper.organization
     return {
         "id": paper.id,
-        "url": page_url(site_url, "papers", paper.id),
+        "url": page_url(site_url, "paper", paper.id),
         "title": paper.title,
         "title_text": plain_text(paper.title),
         "abstract": paper.abstract,
@@ -76,7 +75,7 @@ def topic_record(entry: TopicEntry, site_url: str) -> dict[str, Any]:
     topic = entry.topic
     return {
         "id": topic.id,
-        "url": page_url(site_url, "topics", topic.id),
+        "url": page_url(site_url, "topic", topic.id),
         "name": topic.name,
         "description": topic.description,
         "parent": topic.parent,

@@ -19,9 +19,8 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from .citations import page_url
 from .model import PaperEntry, Site, TopicEntry
-from .outputs import ALL_FEED, topic_feed
+from .outputs import ALL_FEED, page_url, topic_feed
 from .text import html_text, plain_text
 
 FEED_LIMIT = 50
@@ -61,7 +60,7 @@ def render_feeds(site: Site, site_url: str, site_name: str = "PaperWiki") -> dic
 def _topic_feed(site: Site, site_url: str, topic: TopicEntry, site_name: str) -> str:
     return _feed(site, site_url, topic_feed(topic.id),
                  f"{site_name}: {plain_text(topic.topic.name)}",
-                 page_url(site_url, "topics", topic.id), list(topic.papers), site_name,
+                 page_url(site_url, "topic", topic.id), list(topic.papers), site_name,
                  subtitle=plain_text(topic.topic.description))
 
 
@@ -95,7 +94,7 @@ def _newest(entries: list[PaperEntry], site: Site) -> date:
 
 def _add_entry(feed: FeedGenerator, entry: PaperEntry, site: Site, site_url: str) -> None:
     paper = entry.paper
-    url = page_url(site_url, "papers", paper.id)
+    url = page_url(site_url, "paper", paper.id)
     item = feed.add_entry(order="append")
     item.id(url)
     item.title(plain_text(paper.title))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .atomic import write_atomically
 from .citations import render_bibliography
 from .docsdir import DocsWriter, remove_stale
 from .errors import ContentError, Problem
@@ -24,7 +25,7 @@ from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
 from .render import render_tasks
 from .stats import render_stats
-from .store import ContentPaths, hand_written_pages, load_content, write_atomically
+from .store import ContentPaths, hand_written_pages, load_content
 
 
 @dataclass(frozen=True)

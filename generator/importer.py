@@ -25,16 +25,15 @@ from typing import Any
 
 from slugify import slugify
 
+from .atomic import write_atomically
 from .daily import entries_of_response
+from .editing import new_listing_text, new_paper_text, updated_paper_text
 from .errors import ContentError, Problem, environment_problem
 from .links import rewrite_mirrors
 from .listing import ListingEntry, completes, cut_off_warning, parse_listing
 from .processes import run_tasks, split
 from .records import ListingInfo, Paper, Settings, known_max
-from .store import (
-    ContentPaths, collect, load_listing, load_papers, load_settings, new_listing_text,
-    new_paper_text, updated_paper_text, write_atomically,
-)
+from .store import ContentPaths, collect, load_listing, load_papers, load_settings
 
 SLUG_LENGTH = 80
 

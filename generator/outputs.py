@@ -59,6 +59,13 @@ def address(path: str) -> str:
     return stem
 
 
+def page_url(site_url: str, kind: str, item_id: str) -> str:
+    """The address of one paper's, topic's or listing's page, absolute when ``site_url`` is
+    given: feeds, citations, exports and structured data all point at the same one."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    return base + address(page(kind, item_id))
+
+
 def relative_address(from_page: str, to_path: str) -> str:
     """How the page made from ``from_page`` links to ``to_path``, written relative to
     ``from_page``'s folder as between files of docs/ (``../topics/rl.md``): the link MkDocs

@@ -8,9 +8,9 @@ bytes. Every piece of untrusted or curated text reaches a page through ``safehtm
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache, partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -19,11 +19,11 @@ from . import arxiv
 from .byline import (
     authors_html, highwire_tags, links_html, paper_links, same_as, short_byline,
 )
-from .citations import bibtex_entry, page_url
+from .citations import bibtex_entry
 from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
-from .outputs import HOME, index_page, page
+from .outputs import HOME, index_page, page, page_url
 from .processes import split
 from .safehtml import curated_html, link_html, text_html
 from .text import html_text, plain_text, replacer, truncate
@@ -150,7 +150,7 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
     if paper.organization:
         data["sourceOrganization"] = {"@type": "Organization", "name": paper.organization.name}
     if page.site_url:
-        data["url"] = page_url(page.site_url, "papers", paper.id)
+        data["url"] = page_url(page.site_url, "paper", paper.id)
     if paper.arxiv:
         data["sameAs"] = same_as(paper)
         data["identifier"] = [

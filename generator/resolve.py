@@ -20,9 +20,9 @@ from .errors import ContentError, Problem
 from .hfapi import HubClient, HubPaper
 from .importer import paper_id_for
 from .records import Paper, schema_problems
-from .store import (
-    ContentPaths, load_papers, load_settings, new_paper_text, updated_paper_text, write_atomically,
-)
+from .atomic import write_atomically
+from .editing import new_paper_text, updated_paper_text
+from .store import ContentPaths, load_papers, load_settings
 from .yamlfile import parse_yaml
 
 

@@ -1,15 +1,15 @@
-"""The only place that reads and writes content/: load every file, write atomically.
+"""The only place that reads content/: load and validate every file.
 
 Loading collects every problem of every file before giving up, so one `paperwiki check`
-lists everything a curator has to fix rather than one thing per run.
+lists everything a curator has to fix rather than one thing per run. Writing is elsewhere:
+``atomic.py`` replaces files whole, ``editing.py`` changes curated YAML keeping what a
+curator wrote.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -23,20 +23,9 @@ from .records import (
     Content, ListingInfo, Paper, Settings, Topic, date_problem, listing_from_mapping,
     paper_from_mapping, schema_problems, settings_from_mapping, topic_from_mapping,
 )
-from .runlock import TEMPORARY_SUFFIX, process_tag
 from .yamlfile import decode, parse_yaml
 
 T = TypeVar("T")
-
-
-def _new_file_mode() -> int:
-    """What open() gives a new file under this process's umask (read once, at import)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-NEW_FILE_MODE = _new_file_mode()
 
 
 @dataclass(frozen=True)
@@ -251,146 +240,3 @@ def load_paper(paths: ContentPaths, path: Path) -> Paper:
 def _load_paper(paths: ContentPaths, path: Path, mtime_ns: int, size: int) -> Paper:
     data = _validated(paths, path, "paper", ("published",))
     return paper_from_mapping(path.stem, data, paths.label(path))
-
-
-def write_atomically(path: Path, text: str,
-                     create: Callable[[Path, bytes], None] | None = None) -> bool:
-    """Write ``text`` unless the file already holds it; a crash never leaves half a file.
-
-    Returns whether the file changed, so callers can report and so unchanged files keep their
-    modification time (MkDocs' live reload and incremental tools rely on it). ``create``
-    writes a file that does not exist yet, when the caller has a quicker way that is as safe
-    (see ``docsdir.py``); by default it is written like any other.
-    """
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        if create is not None:
-            create(path, data)
-            return True
-    _replace_atomically(path, data)
-    return True
-
-
-def _replace_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file beside ``path``, then rename it over ``path``. The file keeps its
-    permissions, or gets those of any new file (a temporary file is only readable by its
-    owner)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=TEMPORARY_SUFFIX,
-                                             prefix=f".{path.name}.{process_tag()}")
-    except OSError as error:
-        raise _naming(error, path) from None
-    try:
-        os.chmod(temporary, mode)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise _naming(error, path) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-
-def _naming(error: OSError, path: Path) -> OSError:
-    """The same error, naming the file being replaced rather than its temporary (or nothing,
-    as a failed write does): that is the file a person knows."""
-    return OSError(error.errno, error.strerror, str(path))
-
-
-PAPER_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schemas/paper.schema.json\n"
-# The keys tools write, in the order they write them; ``hf`` (tool-owned) always comes last.
-PAPER_KEY_ORDER = ("title", "abstract", "published", "upvotes", "authors", "organization",
-                   "listings", "add_topics", "hf")
-
-
-def _round_trip_yaml(sequence_offset: int = 2) -> Any:
-    from ruamel.yaml import YAML  # imported here: only imports edit files, builds never do
-
-    yaml = YAML()
-    yaml.width = 1_000_000  # one abstract per line keeps diffs of curator edits readable
-    yaml.indent(mapping=2, sequence=sequence_offset + 2, offset=sequence_offset)
-    yaml.preserve_quotes = True
-    return yaml
-
-
-def new_paper_text(fields: dict[str, Any]) -> str:
-    """The YAML of a freshly imported paper: machine fields in a fixed order, schema linked."""
-    return _new_text(PAPER_SCHEMA_COMMENT,
-                     [(key, fields[key]) for key in PAPER_KEY_ORDER if key in fields])
-
-
-LISTING_SCHEMA_COMMENT = ("# yaml-language-server: "
-                          "$schema=../../generator/schemas/listing.schema.json\n")
-
-
-def new_listing_text(listing: ListingInfo) -> str:
-    """The YAML beside a listing's text, as a curator would write it."""
-    fields = [("title", listing.title), ("captured", listing.captured)]
-    if listing.description:
-        fields.append(("description", listing.description))
-    return _new_text(LISTING_SCHEMA_COMMENT, fields)
-
-
-def _new_text(schema_comment: str, fields: list[tuple[str, Any]]) -> str:
-    from ruamel.yaml.comments import CommentedMap
-
-    return schema_comment + _dump(CommentedMap(fields))
-
-
-def updated_paper_text(text: str, changes: dict[str, Any]) -> str:
-    """Apply import changes to a curated file, keeping its comments, key order, quoting,
-    list indentation, line endings and document marker."""
-    crlf = "\r\n" in text
-    text = text.replace("\r\n", "\n")
-    yaml = _round_trip_yaml(sequence_offset=0 if _UNINDENTED_LIST.search(text) else 2)
-    yaml.explicit_start = text.lstrip("\ufeff").startswith("---")
-    document = yaml.load(text)
-    for key, value in changes.items():
-        if isinstance(value, list) and isinstance(document.get(key), list):
-            _extend_keeping_trailing_comment(document[key], value)
-        elif key in document:
-            document[key] = value
-        else:
-            document.insert(_insert_position(document, key), key, value)
-    updated = _dump(document, yaml, keep_header=text)
-    return updated.replace("\n", "\r\n") if crlf else updated
-
-
-_UNINDENTED_LIST = re.compile(r"^[^\s#][^\n]*:[ \t]*\n- ", re.MULTILINE)
-
-
-def _extend_keeping_trailing_comment(sequence: Any, items: list[Any]) -> None:
-    """ruamel keeps a comment that follows a list (it belongs to the next key) on the list's
-    last item; move it to the new last item so the comment stays with its key."""
-    trailing = sequence.ca.items.pop(len(sequence) - 1, None) if sequence else None
-    sequence.extend(item for item in items if item not in sequence)
-    if trailing is not None:
-        sequence.ca.items[len(sequence) - 1] = trailing
-
-
-def _insert_position(document: dict[str, Any], key: str) -> int:
-    """Just after the last present key that comes before ``key`` in the canonical order."""
-    earlier = PAPER_KEY_ORDER[: PAPER_KEY_ORDER.index(key)]
-    positions = [index for index, present in enumerate(document) if present in earlier]
-    return positions[-1] + 1 if positions else 0
-
-
-def _dump(document: Any, yaml: Any = None, keep_header: str = "") -> str:
-    import io
-
-    stream = io.StringIO()
-    (yaml or _round_trip_yaml()).dump(document, stream)
-    dumped = stream.getvalue()
-    header = keep_header[: len(keep_header) - len(keep_header.lstrip("\n"))]
-    return header + dumped

@@ -90,7 +90,7 @@ def test_forked_processes_stage_into_one_run(tmp_path: Path) -> None:
 def test_new_and_replaced_files_get_ordinary_permissions(tmp_path: Path) -> None:
     """Not a temporary file's owner-only mode: new files get what open() would give them,
     replaced ones keep theirs."""
-    from generator.store import NEW_FILE_MODE, write_atomically
+    from generator.atomic import NEW_FILE_MODE, write_atomically
 
     docs = tmp_path / "docs"
     (docs / "papers").mkdir(parents=True)

@@ -365,7 +365,7 @@ def test_two_papers_whose_titles_share_a_long_prefix_get_two_files(project: Path
 
 
 def test_round_trip_edit_keeps_line_endings_and_document_marker() -> None:
-    from generator.store import updated_paper_text
+    from generator.editing import updated_paper_text
 
     text = "---\r\ntitle: x\r\nlistings:\r\n- a\r\n\r\n# Why:\r\nnote: y\r\n"
     assert updated_paper_text(text, {"listings": ["b"]}) == \
