@@ -216,3 +216,11 @@ def test_an_address_in_use_is_one_line_and_exit_4(tmp_path: Path) -> None:
     assert ("paperwiki serve: could not run: Address already in use — another program uses "
             "that address: choose another with --dev-addr") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+def test_the_banner_shows_problems_as_text() -> None:
+    from generator.mkdocs.serving import problems_banner
+
+    banner = problems_banner(["content/papers/x.yaml:3: <img src=x onerror=alert(1)> & more"])
+    assert "<img" not in banner
+    assert "content/papers/x.yaml:3: &lt;img src=x onerror=alert(1)&gt; &amp; more" in banner
