@@ -41,10 +41,12 @@ def resolve_papers(paths: ContentPaths, client: HubClient, names: Iterable[str] 
                    ) -> list[Outcome]:
     """Resolve the named papers (ids or file paths), or all of them; ``progress`` hears of
     each paper as it is done (outcome, number done, total)."""
-    papers = _chosen(_all_papers(paths), list(names), paths)
+    every = _all_papers(paths)
+    papers = _chosen(every, list(names), paths)
+    owners = {unversioned(p.arxiv): p for p in every if p.arxiv}
     outcomes = []
     for done, paper in enumerate(papers, 1):
-        outcome = _resolve_one(paths, client, paper, refresh)
+        outcome = _resolve_one(paths, client, paper, refresh, owners)
         outcomes.append(outcome)
         progress(outcome, done, len(papers))
     return outcomes
@@ -73,7 +75,8 @@ def _chosen(papers: list[Paper], names: list[str], paths: ContentPaths) -> list[
     return [by_id[name] for name in dict.fromkeys(wanted)]
 
 
-def _resolve_one(paths: ContentPaths, client: HubClient, paper: Paper, refresh: bool) -> Outcome:
+def _resolve_one(paths: ContentPaths, client: HubClient, paper: Paper, refresh: bool,
+                 owners: dict[str, Paper]) -> Outcome:
     label = paper.source
     if paper.resolved and unversioned(paper.arxiv or "") == paper.resolved and not refresh:
         return Outcome(paper.id, "skipped")
@@ -87,6 +90,14 @@ def _resolve_one(paths: ContentPaths, client: HubClient, paper: Paper, refresh: 
         found, problem = _by_title(client, paper)
         if found is None:
             return Outcome(paper.id, "unresolved", f"{label}: {problem}")
+    owner = owners.get(unversioned(found.arxiv))
+    if owner is not None and paper.id not in (owner.id, owner.same_as) \
+            and owner.id != paper.same_as:  # a second file of one paper: the curator decides
+        return Outcome(paper.id, "unresolved",
+                       f"{label}: Hugging Face's paper {found.arxiv} is already "
+                       f"{owner.source} — if both files are that paper, add "
+                       f"`same_as: {owner.id}` here; otherwise add the right `arxiv:` by hand")
+    owners[unversioned(found.arxiv)] = paper
     changed = _write_identity(paths, paper, found)
     status = "refreshed" if paper.resolved else "resolved"
     return Outcome(paper.id, status if changed else "unchanged", _dropped_note(label, found))

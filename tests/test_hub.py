@@ -317,3 +317,15 @@ def test_an_added_paper_is_citable_from_its_page(project: Path, hub: FakeHub) ->
     image = re.search(r'<meta property="og:image" content="([^"]+)"', html)[1]
     assert image.endswith("assets/images/card.png") and (site / "assets/images/card.png").is_file()
     assert f'href="{record["github_repo"]}"' in html
+
+
+def test_a_second_file_of_the_same_paper_is_named_not_given_its_id(project: Path,
+                                                                    hub: FakeHub) -> None:
+    record = RECORDS[40]
+    first = write_paper(project, record)
+    second = first.with_name("a-copy-of-that-paper.yaml")
+    second.write_text(first.read_text("utf-8").replace(record["title"], record["title"].upper()),
+                      "utf-8")
+    code, output = cli(project, hub, "resolve", first.stem, second.stem)
+    assert code == 6 and hf_of(first)["arxiv"] == record["arxiv_id"] and hf_of(second) is None
+    assert f"add `same_as: {first.stem}` here" in output
