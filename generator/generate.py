@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .atomic import write_atomically
 from .citations import render_bibliography
 from .docsdir import DocsWriter, remove_stale
 from .errors import ContentError, Problem
 from .export import render_exports
 from .feeds import render_feeds
 from .model import Site, build_site
-from .nav import NavEntry, nav_file, site_navigation, top_page_titles
+from .nav import NavEntry, nav_file, page_title, site_navigation
 from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
 from .render import render_tasks
@@ -49,9 +48,11 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     the cores (for one-off builds: a long-running process gains more from its caches, which
     work done in a forked child does not fill).
 
-    Each process writes the pages it renders. So a failure while rendering (a bug, not a
-    content problem) can leave some pages changed and others not, but never one half-written
-    and no new one; the site itself is only replaced by a complete build."""
+    Every file, pages, data files and the navigation, goes through one writer, which refuses
+    two files at one address before anything is published. Each process writes the pages it
+    renders. So a failure while rendering (a bug, not a content problem) can leave some pages
+    changed and others not, but never one half-written and no new one; the site itself is
+    only replaced by a complete build."""
     clock = _Clock()
     progress(f"reading {paths.root.name}/ …")
     content = load_content(paths, parallel)
@@ -67,28 +68,38 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     writer = DocsWriter(docs_dir)
     try:
         outcomes = run_tasks([partial(_write, writer, task) for task in tasks], parallel)
-        _refuse_clashes([name for made, _ in outcomes for name in made],
+        _refuse_clashes([name for outcome in outcomes for name in outcome.made],
                         {name: paths.label(paths.pages / name) for name in static}, extra)
         outcomes.append(_write(writer, lambda: {**static, **extra}))
+        nav = site_navigation(site, {name: title for outcome in outcomes
+                                     for name, title in outcome.top_titles.items()})
+        outcomes.append(_write(writer, lambda: {NAV_FILE: nav_file(nav)}))
         writer.publish()
     finally:
         writer.discard()
     clock.lap("render")
-    nav = site_navigation(site, top_page_titles(docs_dir))
-    names = {name for made, _ in outcomes for name in made}
-    written = tuple(sorted(name for _, changed in outcomes for name in changed))
-    write_atomically(docs_dir / NAV_FILE, nav_file(nav))
-    removed = remove_stale(docs_dir, names | {NAV_FILE})
+    names = {name for outcome in outcomes for name in outcome.made}
+    written = tuple(sorted(name for outcome in outcomes for name in outcome.written
+                           if name != NAV_FILE))
+    removed = remove_stale(docs_dir, names)
     clock.lap("clean")
-    return GenerateReport(site, nav, len(names), written, removed, clock.laps)
+    return GenerateReport(site, nav, len(names - {NAV_FILE}), written, removed, clock.laps)
 
 
-def _write(writer: DocsWriter, render: Callable[[], dict[str, str]],
-           ) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class _Outcome:
+    made: list[str]
+    written: list[str]
+    top_titles: dict[str, str]  # pages at the top of docs/ (which the navigation lists)
+
+
+def _write(writer: DocsWriter, render: Callable[[], dict[str, str]]) -> _Outcome:
     """Render, then write what changed, in the same process: the pages never travel between
-    processes. Returns the names made and the names written."""
+    processes, only their names and the titles the navigation needs."""
     files = render()
-    return list(files), [name for name, text in files.items() if writer.write(name, text)]
+    return _Outcome(list(files), [name for name, text in files.items() if writer.write(name, text)],
+                    {name: page_title(name, text) for name, text in files.items()
+                     if "/" not in name and name.endswith(".md")})
 
 
 GENERATED = "a generated page"

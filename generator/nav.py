@@ -8,7 +8,6 @@ thousand entries would make it the largest part of each.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Union
 
 import yaml
@@ -39,16 +38,12 @@ def site_navigation(site: Site, top_pages: dict[str, str]) -> list[NavEntry]:
     return nav + [{title: name} for name, title in sorted(top_pages.items()) if name != HOME]
 
 
-def top_page_titles(docs_dir: Path) -> dict[str, str]:
-    """The title of each Markdown page at the top of docs/: its first heading."""
-    return {path.name: _title(path) for path in sorted(docs_dir.glob("*.md"))}
-
-
-def _title(path: Path) -> str:
-    for line in path.read_text("utf-8").splitlines():
+def page_title(name: str, markdown: str) -> str:
+    """A page's title in the navigation: its first heading, else its file name."""
+    for line in markdown.splitlines():
         if line.startswith("# "):
             return html_text(line[2:])
-    return path.stem.replace("-", " ").capitalize()
+    return name.removesuffix(".md").replace("-", " ").capitalize()
 
 
 def nav_file(nav: list[NavEntry]) -> str:
