@@ -17,7 +17,7 @@ import click
 
 from .cli import (
     EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_UNRESOLVED, _content_paths, _fail_with_problems,
-    config_option, main,
+    config_option, main, one_run_at_a_time,
 )
 from .errors import ContentError
 from .store import ContentPaths
@@ -107,7 +107,7 @@ def resolve(papers: tuple[str, ...], refresh: bool, endpoint: str | None,
 
     paths = _content_paths(config_file)
     tally = _Tally()
-    with _hub_errors(tally.written):
+    with _hub_errors(tally.written), one_run_at_a_time(paths, "paperwiki resolve"):
         click.echo("Asking Hugging Face …", err=True)
         resolve_papers(paths, _client(endpoint), papers, refresh, progress=tally)
     _finish(tally)
@@ -139,7 +139,7 @@ def add(references: tuple[str, ...], topic: str | None, endpoint: str | None,
 
     paths = _content_paths(config_file)
     tally = _Tally()
-    with _hub_errors(tally.written):
+    with _hub_errors(tally.written), one_run_at_a_time(paths, "paperwiki add"):
         add_papers(paths, _client(endpoint), references, topic, progress=tally)
     _finish(tally)
 
@@ -171,7 +171,9 @@ def import_period(config_file: Path, endpoint: str | None, day: str | None, week
     new_listing = None if (paths.listings / f"{chosen.listing_id}.yaml").exists() else \
         NewListing(chosen.title, chosen.last_day, "Imported from the Hugging Face Daily Papers API.")
     try:
-        report = _stored_and_imported(paths, chosen.listing_id, body, new_listing, import_listings)
+        with one_run_at_a_time(paths, "paperwiki import"):
+            report = _stored_and_imported(paths, chosen.listing_id, body, new_listing,
+                                          import_listings)
     except ContentError as error:
         _fail_with_problems(error)
     click.echo(f"{report.records} records, {report.papers} papers: {len(report.created)} new, "
