@@ -53,7 +53,7 @@ def short_byline(paper: Paper) -> str | None:
 @dataclass(frozen=True)
 class PaperLink:
     kind: str  # arxiv, pdf, hub, code, project
-    label: str  # its icon first: a character, so no image is loaded
+    label: str  # a glyph as its icon where common fonts have one: no image is loaded
     url: str
 
 
@@ -61,14 +61,14 @@ def paper_links(paper: Paper) -> tuple[PaperLink, ...]:
     """The row of links under a paper's title, in the order readers look for them."""
     links = []
     if paper.arxiv and is_arxiv_id(paper.arxiv):  # always, for a file that passed the schema
-        links += [PaperLink("arxiv", "📄 arXiv", arxiv.abs_url(paper.arxiv)),
+        links += [PaperLink("arxiv", "arXiv", arxiv.abs_url(paper.arxiv)),
                   PaperLink("pdf", "⤓ PDF", arxiv.pdf_url(paper.arxiv)),
-                  PaperLink("hub", "🤗 Hugging Face", arxiv.hub_url(paper.arxiv))]
+                  PaperLink("hub", "Hugging Face", arxiv.hub_url(paper.arxiv))]
     if paper.code:
         stars = f" ★ {paper.stars:,}" if paper.stars is not None else ""
         links.append(PaperLink("code", "⌨ Code" + stars, paper.code))
     if paper.project_page:
-        links.append(PaperLink("project", "🌐 Project page", paper.project_page))
+        links.append(PaperLink("project", "↗ Project page", paper.project_page))
     return tuple(links)
 
 
