@@ -1,5 +1,5 @@
-"""The ``paperwiki`` command: import, resolve, add, check, build, serve — each a thin shell
-over the library.
+"""The ``paperwiki`` command: import, resolve, add, check, generate, build, clean, serve —
+each a thin shell over the library.
 
 Exit codes scripts can rely on: 0 success, 1 content problems (each printed as
 ``path:line: what is wrong — how to fix it``), 2 usage errors, 3 the site build failed,
@@ -276,7 +276,9 @@ def generate(config_file: Path) -> None:
 @verbose_option
 @click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir of mkdocs.yml).")
-def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Render every page, neither reading nor writing the page cache.")
+def build(config_file: Path, verbose: bool, site_dir: Path | None, no_cache: bool) -> None:
     """Check the content, generate the pages and build the site (strict).
 
     Checking comes first: with any content problem nothing is generated (exit 1). The new
@@ -284,9 +286,14 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     leaves the previous site untouched. Large wikis render on every core (`jobs:` in the
     paperwiki plugin's options in mkdocs.yml; `jobs: 1` renders in one process).
 
+    Pages whose inputs did not change since the last build are taken from the page cache in
+    .cache/paperwiki/ beside mkdocs.yml (`cache: false` in the plugin's options, or
+    --no-cache, renders them all); the site is the same byte for byte.
+
     \b
-    Example:
+    Examples:
       paperwiki build --site-dir /tmp/wiki
+      paperwiki build --no-cache
     """
     from .mkdocs.build import prepare_logging
 
@@ -295,11 +302,11 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None) -> None:
     target = (site_dir or _settings(config_file).site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with one_run_at_a_time(_content_paths(config_file), "paperwiki build", site=target):
-        _build_into(config_file, target)
+        _build_into(config_file, target, cache=not no_cache)
     click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
 
 
-def _build_into(config_file: Path, target: Path) -> None:
+def _build_into(config_file: Path, target: Path, cache: bool = True) -> None:
     """Build into a staging folder beside ``target`` and swap it in once complete; exit 1, 3
     or 4 (see the module's docstring) when the build fails, with ``target`` untouched."""
     from .mkdocs.build import BuildFailed, build_site
@@ -307,7 +314,7 @@ def _build_into(config_file: Path, target: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{process_tag()}", dir=target.parent))
     click.echo(f"Building the site into {target} …", err=True)
     try:
-        build_site(config_file, staging)
+        build_site(config_file, staging, cache=cache)
     except BuildFailed as failure:
         shutil.rmtree(staging, ignore_errors=True)
         problems = failure.problems
@@ -345,6 +352,55 @@ def _swap_in(staging: Path, target: Path) -> None:
         target.rename(retired)
     staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+@main.command()
+@config_option
+def clean(config_file: Path) -> None:
+    """Remove what builds make: the page cache, the generated pages in docs/ and the site.
+
+    The next build is then a cold one. Content, mkdocs.yml and overrides/ are not touched.
+    Exit code 4 if something could not be removed.
+
+    \b
+    Example:
+      paperwiki clean && paperwiki build
+    """
+    from .mkdocs.pagecache import cache_dir
+
+    settings = _settings(config_file)
+    paths = ContentPaths(settings.content_dir)
+    with one_run_at_a_time(paths, "paperwiki clean", site=settings.site_dir):
+        removed = [label for label, folder in (
+            (CACHE_LABEL, cache_dir(config_file.resolve())),
+            (f"{settings.docs_dir.name}/", settings.docs_dir),
+            (f"{settings.site_dir.name}/", settings.site_dir)) if _remove_tree(folder)]
+    click.echo(f"Removed {', '.join(removed)}" if removed else "Nothing to remove")
+
+
+CACHE_LABEL = "the page cache"
+
+
+def _remove_tree(folder: Path) -> bool:
+    """Remove ``folder``, or only its contents when it is docs/, whose .gitignore keeps it in
+    git. Returns whether anything was there."""
+    from .docsdir import KEEP
+
+    if not folder.is_dir():
+        return False
+    kept = [entry for entry in folder.iterdir() if entry.name in KEEP]
+    if not kept:
+        shutil.rmtree(folder)
+        return True
+    found = False
+    for entry in folder.iterdir():
+        if entry.name not in KEEP:
+            found = True
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    return found
 
 
 @main.command()

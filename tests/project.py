@@ -44,12 +44,14 @@ def run_cli(project: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def run_build(project: Path, prelude: str = "", **env: str) -> tuple[int, str]:
+def run_build(project: Path, prelude: str = "", args: tuple[str, ...] = (),
+              **env: str) -> tuple[int, str]:
     """`paperwiki build -v` in a fresh process, as a user runs it: a build renders on several
     cores only when no other thread runs, and this test process runs servers in threads.
-    ``prelude`` is Python run first in that process (to break something on purpose)."""
+    ``prelude`` is Python run first in that process (to break something on purpose); ``args``
+    are more options of the command."""
     command = [sys.executable, "-c", prelude + "\nfrom generator.cli import run; run()",
-               "build", "--verbose", "--config-file", str(project / "mkdocs.yml")]
+               "build", "--verbose", "--config-file", str(project / "mkdocs.yml"), *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600,
                             env={**os.environ, **env})
     return result.returncode, result.stdout + result.stderr

@@ -7,7 +7,8 @@ settings read without MkDocs (``settings.py``); this adapter hands them to the b
 - ``build.py``: ``paperwiki build`` through MkDocs' build command;
 - ``serving.py``: ``paperwiki serve`` with MkDocs' live-reload server;
 - ``parallel.py``: rendering paper pages on every core inside one MkDocs build;
-- ``incremental.py``: rebuilding only the pages an edit touched under ``serve``.
+- ``incremental.py``: rebuilding only the pages an edit touched under ``serve``;
+- ``pagecache.py`` and ``warm.py``: warm builds, taking unchanged pages from a page cache.
 
 Moving to another builder means writing this package again, not touching the others.
 """

@@ -36,11 +36,14 @@ def prepare_logging(verbose: bool) -> None:
     logging.getLogger("mkdocs.plugins.paperwiki").setLevel(logging.INFO)
 
 
-def build_site(config_file: Path, site_dir: Path) -> None:
-    """Build the site of ``config_file`` into ``site_dir``, strictly; BuildFailed if it stops."""
+def build_site(config_file: Path, site_dir: Path, cache: bool = True) -> None:
+    """Build the site of ``config_file`` into ``site_dir``, strictly; BuildFailed if it stops.
+    Without ``cache`` every page is rendered and the page cache is neither read nor written."""
     try:
         config = load_config(str(config_file), strict=True)
         config.site_dir = str(site_dir)
+        if not cache and "paperwiki" in config.plugins:
+            config.plugins["paperwiki"].config.cache = False
         build(config)
     except MkDocsException as error:
         # MkDocs logs the plugin's message and re-raises a generic Abort; the cause tells

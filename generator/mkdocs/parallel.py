@@ -112,7 +112,7 @@ class PageShards:
         for file in pages:
             if file.src_uri in self.foreign:
                 file.content_string = ""
-        self._log_filter = _SkippedPageFilter(self.foreign)
+        self._log_filter = SkippedPageFilter(self.foreign)
         logging.getLogger("mkdocs.commands.build").addFilter(self._log_filter)
         if self.is_worker:
             self._collect_logs()
@@ -133,9 +133,7 @@ class PageShards:
         page.meta = {"template": SKIP_TEMPLATE, "search": {"exclude": True}}
         return ""
 
-    def prepare_environment(self, env: jinja2.Environment, files: Files,
-                            config: MkDocsConfig) -> None:
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
+    def prepare_environment(self, files: Files, config: MkDocsConfig) -> None:
         if self.is_worker:  # assets and theme templates are the main process's to write
             for file in files:
                 if not file.is_documentation_page():
@@ -190,6 +188,11 @@ class PageShards:
         if self._log_filter is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self._log_filter)
             self._log_filter = None
+
+
+def add_skip_template(env: jinja2.Environment) -> None:
+    """The empty template pages rendered elsewhere (or taken from the cache) go through."""
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
 
 
 def _failure(pid: int, status: int) -> str:
@@ -260,7 +263,7 @@ def split_pages(pages: list[File], processes: int, main_extra: int) -> list[list
     return shares
 
 
-class _SkippedPageFilter(logging.Filter):
+class SkippedPageFilter(logging.Filter):
     """MkDocs notes every page that renders to nothing; for another process's pages that is
     expected and not news."""
 

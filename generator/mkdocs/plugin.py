@@ -29,7 +29,15 @@ from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
-from .parallel import PageShards, can_fork, page_positions, process_count
+from .parallel import (
+    SAFE_PLUGINS,
+    PageShards,
+    add_skip_template,
+    can_fork,
+    page_positions,
+    process_count,
+)
+from .warm import WarmBuild
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -51,6 +59,8 @@ class PaperWikiConfig(Config):
     search = c.Choice(("builtin", "pagefind"), default="builtin")
     # Processes rendering paper pages in `build`: 0 is one per core on large wikis, 1 is serial.
     jobs = c.Type(int, default=0)
+    # Keep each page's HTML in .cache/paperwiki/ and reuse it while its inputs are unchanged.
+    cache = c.Type(bool, default=True)
 
 
 class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
@@ -59,9 +69,11 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         super().__init__()
         self.serving = False
         self.shards = PageShards()
+        self.positions: dict[str, int] = {}
         self.incremental: IncrementalBuilds | None = None
         self.dirty_notice = DirtyNoticeFilter()
         self.page_dates: dict[str, str] = {}
+        self.warm: WarmBuild | None = None
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -70,6 +82,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_notice)
 
     def on_shutdown(self) -> None:
+        if self.warm:
+            self.warm.stop()
         logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_notice)
 
     def _paths(self, config: MkDocsConfig) -> ContentPaths:
@@ -100,6 +114,9 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:
             self.incremental.start(config, report.removed)
+        self.warm = None
+        if self.config.cache and not self.serving and not (set(config.plugins) - SAFE_PLUGINS):
+            self.warm = WarmBuild.start(Path(config.config_file_path))
 
     @event_priority(-100)  # fork after every other plugin has seen the files
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -108,7 +125,12 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         positions = page_positions(pages)
         if self.incremental:
             self.incremental.positions = positions
-        papers = [file for file in pages if _is_paper_page(file.src_uri)]
+        self.positions = positions
+        to_render = pages
+        if self.warm:
+            to_render = self.warm.plan(pages, files, config, self.page_dates,
+                                       self._paths(config).pages)
+        papers = [file for file in to_render if _is_paper_page(file.src_uri)]
         processes = process_count(self.config.jobs, len(papers))
         if processes < 2:
             return files
@@ -125,20 +147,27 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
+        if self.shards.active or (self.warm and self.warm.hits):
+            add_skip_template(env)
         if self.shards.active:
-            self.shards.prepare_environment(env, files, config)
+            self.shards.prepare_environment(files, config)
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.incremental and output:  # empty: another process renders the page
             self.incremental.note_rendered(page)
-        return collapse_indentation(output)
+        output = collapse_indentation(output)
+        if self.warm:
+            self.warm.after_render(output, page, config)
+        return output
 
     @event_priority(100)  # workers must be joined before search writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.shards.is_worker:
             self.shards.finish_worker(config)
         self.shards.join(config)
+        if self.warm:
+            self.warm.merge_search(config, self.positions)
         if self.incremental:
             self.incremental.merge_search_index(config)
         if self.config.search == "pagefind":
@@ -147,6 +176,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                 index_with_pagefind(Path(config.site_dir))
             except PagefindFailed as error:
                 raise PluginError(str(error)) from None
+        if self.warm:
+            self.warm.finish()
 
     def on_build_error(self, error: Exception) -> None:
         if self.shards.is_worker:
@@ -154,6 +185,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.shards.abort()
         if self.incremental:
             self.incremental.forget()
+        if self.warm:
+            self.warm.stop()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer:
@@ -171,6 +204,8 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         """"Edit this page" opens the YAML a page is made from, never the generated Markdown."""
         if self.shards.active:
             markdown = self.shards.skip_if_foreign(markdown, page)
+        if self.warm:
+            markdown = self.warm.skip_if_cached(markdown, page)
         # The sitemap's lastmod: the content's own date, or none (not the day of the build).
         # Set here for every page, those other processes render included.
         page.update_date = self.page_dates.get(page.file.src_uri, "")

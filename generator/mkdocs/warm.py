@@ -1,0 +1,172 @@
+"""One warm build: pages found in the page cache are written from it instead of rendered.
+
+After the generator has run and MkDocs has gathered the files, every page gets its key
+(``pagecache.page_key``). A page whose key the cache holds is written to the site at once
+and then skipped by MkDocs exactly like a page another process renders (empty Markdown, an
+empty template, out of search); its search entries join the index in page order and its
+anchors are restored for MkDocs' anchor checks. Every other page renders as in a cold build
+(on every core) and is stored. Only a build that ends without a warning trusts what it stored
+(``PageCache.commit``), so a page that warned renders, and warns, again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs import utils
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .pagecache import PageCache, build_fingerprint, cache_dir, page_key
+from .parallel import SKIP_TEMPLATE, SkippedPageFilter, in_page_order, page_of, search_plugin
+
+log = logging.getLogger("mkdocs.plugins.paperwiki")
+
+
+class WarningCounter(logging.Handler):
+    """Counts the warnings of a build, those replayed from workers included."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@dataclass
+class WarmBuild:
+    cache: PageCache
+    keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key, every page
+    hits: dict[str, dict[str, Any]] = field(default_factory=dict)  # src_uri -> entry, no html
+    counter: WarningCounter = field(default_factory=WarningCounter)
+    _filter: logging.Filter | None = None
+    _seen: int = 0  # search entries already attributed to a page
+
+    @classmethod
+    def start(cls, config_file: Path) -> WarmBuild:
+        warm = cls(PageCache(cache_dir(config_file)))
+        logging.getLogger("mkdocs").addHandler(warm.counter)
+        return warm
+
+    def stop(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.counter)
+        if self._filter is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self._filter)
+            self._filter = None
+
+    def plan(self, pages: Sequence[File], files: Files, config: MkDocsConfig,
+             page_dates: dict[str, str], hand_written: Path) -> list[File]:
+        """Key every page, write the cached ones to the site; returns the pages to render."""
+        known = {file.src_uri: file for file in files}
+        titles = {name: _title_lines(known[name].content_bytes)
+                  for name in _untitled(config.nav) if name in known}
+        fingerprint = build_fingerprint(Path(config.config_file_path), [config.nav, titles],
+                                        config.theme.dirs, _builder(config))
+        misses = []
+        for file in pages:
+            extra = f"{page_dates.get(file.src_uri, '')}|{(hand_written / file.src_uri).is_file()}"
+            key = page_key(fingerprint, file.src_uri, file.url, file.content_bytes, extra,
+                           known, lambda name: known[name].content_bytes)
+            self.keys[file.src_uri] = key
+            entry = self.cache.get(key)
+            if entry is None:
+                misses.append(file)
+                continue
+            _write_page(entry.pop("html"), file.abs_dest_path)
+            self.hits[file.src_uri] = entry
+            file.content_string = ""
+        if self.hits:
+            self._filter = SkippedPageFilter(frozenset(self.hits))
+            logging.getLogger("mkdocs.commands.build").addFilter(self._filter)
+            log.info("PaperWiki: %d of %d pages are unchanged and come from the cache in %s",
+                     len(self.hits), len(pages), self.cache.root)
+        return misses
+
+    def skip_if_cached(self, markdown: str, page: Page) -> str:
+        """A cached page goes through an empty template, out of search, but keeps the title
+        and metadata its rendering gave it: the navigation of other pages shows them."""
+        entry = self.hits.get(page.file.src_uri)
+        if entry is None:
+            return markdown
+        page.title = entry["title"]
+        page.meta = {**entry["meta"], "template": SKIP_TEMPLATE, "search": {"exclude": True}}
+        return ""
+
+    def after_render(self, output: str, page: Page, config: MkDocsConfig) -> None:
+        """Store a page just rendered, with the search entries it added; give a cached page
+        back its anchors."""
+        search = search_plugin(config)
+        entries = search.search_index.entries if search is not None else []
+        added, self._seen = entries[self._seen:], len(entries)
+        src_uri = page.file.src_uri
+        if src_uri in self.hits:
+            page.present_anchor_ids = set(self.hits[src_uri].get("anchors", ()))
+            return
+        key = self.keys.get(src_uri)
+        location = "" if page.url in (".", "./") else page.url
+        if key is None or not output or any(page_of(entry) != location for entry in added):
+            return  # another process's page, or entries not its own: render it next time
+        self.cache.put(key, {"html": output, "search": added, "title": page.title,
+                             "meta": page.meta,
+                             "anchors": sorted(page.present_anchor_ids or ())})
+
+    def merge_search(self, config: MkDocsConfig, positions: dict[str, int]) -> None:
+        search = search_plugin(config)
+        if search is None or not self.hits:
+            return
+        cached = [entry for hit in self.hits.values() for entry in hit.get("search", [])]
+        search.search_index.entries = in_page_order(search.search_index.entries + cached,
+                                                    positions)
+
+    def finish(self) -> None:
+        """Trust this build's entries if it warned of nothing; drop every other entry."""
+        self.stop()
+        if self.counter.count:
+            log.info("PaperWiki: the build warned, so the page cache keeps its previous pages")
+            return
+        removed = self.cache.commit(self.keys.values())
+        log.info("PaperWiki: page cache: %d pages rendered, %d from the cache, %d stale "
+                 "entries removed", len(self.keys) - len(self.hits), len(self.hits), removed)
+
+
+def _untitled(nav: object) -> list[str]:
+    """The pages the navigation names without a title: every page shows the title their own
+    source gives them (a section's index page, say)."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [name for item in nav for name in _untitled(item)]
+    if isinstance(nav, dict):
+        return [name for value in nav.values() if not isinstance(value, str)
+                for name in _untitled(value)]
+    return []
+
+
+_TITLE_LINE = re.compile(rb"^(?:title:.*|#[^#].*|.*\n={3,}[ \t]*)$", re.MULTILINE)
+
+
+def _title_lines(source: bytes) -> list[str]:
+    """Every line of a page's source that may give its title (front matter, headings, a
+    setext underline): when none changes, neither does the title."""
+    return [line.decode("utf-8", "replace") for line in _TITLE_LINE.findall(source)]
+
+
+def _builder(config: MkDocsConfig) -> str:
+    """The package whose build is running (its configuration class tells), with its version
+    and place."""
+    package = sys.modules[type(config).__module__.split(".")[0]]
+    return f"{package.__name__} {getattr(package, '__version__', '?')} {package.__file__}"
+
+
+def _write_page(html: str, destination: str) -> None:
+    """Write a cached page as MkDocs writes a rendered one (so a full disk stops the build
+    the same way)."""
+    utils.write_file(html.encode("utf-8", errors="xmlcharrefreplace"), destination)
