@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.browser import launch_chromium, serve_directory  # noqa: E402
-from tests.test_pagefind import use_pagefind  # noqa: E402
+from harness.browser import launch_chromium, serve_directory  # noqa: E402
+from harness.search import use_pagefind  # noqa: E402
 
 RESULTS = REPO / "bench" / "SEARCH.md"
 

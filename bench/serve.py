@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.test_serve import free_port, wait_for  # noqa: E402
+from harness.http import free_port, wait_for  # noqa: E402
 
 
 def round_trip(project: Path, full: bool, startup_timeout: float) -> tuple[float, float]:

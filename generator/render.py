@@ -106,7 +106,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       autoescape=False)
-    env.filters.update(text=text_html, link_name=LINK_NAMES.get)
+    env.filters.update(text=text_html, plain=html_text, link_name=LINK_NAMES.get)
     env.globals.update(link_html=link_html)
     return env
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.model import Site
+from harness.search import use_pagefind
 from tests.project import build_project, copy_project, shipped_model
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -24,6 +25,14 @@ def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site_model() -> Site:
     """The enriched model of the shipped content, built once per session."""
     return shipped_model()
+
+
+@pytest.fixture(scope="session")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped wiki built once with ``search: pagefind`` instead of Material's search."""
+    project = copy_project(tmp_path_factory.mktemp("pagefind"))
+    use_pagefind(project)
+    return build_project(project)
 
 
 @pytest.fixture(scope="session")

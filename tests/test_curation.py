@@ -42,7 +42,7 @@ def test_corrected_title_summary_and_note_show_on_the_page(content: Path, tmp_pa
     edit(content, MLP, "summary: Big MLPs close the gap.", "note: |", "  Read with **care**.",
          "  <b>not html</b>")
     page = generated(content, tmp_path)[f"papers/{MLP}.md"]
-    assert "# Scaling MLPs&#58; a tale of bias" in page or "# Scaling MLPs: a tale of bias" in page
+    assert ">Scaling MLPs&#58; a tale of bias</h1>" in page or ">Scaling MLPs: a tale of bias</h1>" in page
     assert "Big MLPs close the gap." in page
     assert "Read with <strong>care</strong>." in page and "&lt;b&gt;not html&lt;/b&gt;" in page
 
@@ -78,7 +78,7 @@ def test_paper_added_by_hand_gets_a_page(content: Path, tmp_path: Path) -> None:
         "title: Attention Is All You Need\nabstract: Transformers replace recurrence.\n"
         "published: 2017-06-12\nauthors: 8\nadd_topics: [architectures]\n", "utf-8")
     files = generated(content, tmp_path)
-    assert "# Attention Is All You Need" in files["papers/attention-is-all-you-need.md"]
+    assert ">Attention Is All You Need</h1>" in files["papers/attention-is-all-you-need.md"]
     assert "attention-is-all-you-need.md" in files["topics/architectures.md"]
 
 

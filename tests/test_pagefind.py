@@ -1,4 +1,5 @@
-"""The Pagefind search engine, switched on in mkdocs.yml, on the shipped wiki."""
+"""The Pagefind search engine, switched on in mkdocs.yml, on the shipped wiki (built once
+per session: the ``pagefind_site`` fixture of conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from harness.search import use_pagefind
 from tests.browser import follow_search_result, serve_directory, watch_page
-from tests.project import build_project, copy_project, run_cli
+from tests.project import copy_project, run_cli
 
 pytestmark = pytest.mark.browser
 
 MLP = "scaling-mlps-a-tale-of-inductive-bias"
-
-
-def use_pagefind(project: Path, drop_builtin: bool = True) -> None:
-    config = project / "mkdocs.yml"
-    text = config.read_text("utf-8").replace("      content_dir: content\n",
-                                             "      content_dir: content\n      search: pagefind\n")
-    if drop_builtin:
-        text = text.replace("  - search\n", "")
-    config.write_text(text, "utf-8")
-
-
-@pytest.fixture(scope="module")
-def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("pagefind"))
-    use_pagefind(project)
-    return build_project(project)
 
 
 def test_pagefind_replaces_the_builtin_index(pagefind_site: Path) -> None:

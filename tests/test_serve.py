@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,33 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.http import fetch, free_port, wait_for
 from tests.project import REPO, copy_project
 
 PAPER = "scaling-mlps-a-tale-of-inductive-bias"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
-
-
-def wait_for(url: str, needle: str, timeout: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        page = fetch(url)
-        if page is not None and needle in page:
-            return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not show {needle!r} within {timeout} s")
 
 
 @pytest.mark.parametrize("options", [[], ["--full-rebuilds"]], ids=["incremental", "full"])
