@@ -178,6 +178,38 @@ def test_page_works_offline_under_the_base_path(browser, base_url: str, path: st
     context.close()
 
 
+@pytest.mark.parametrize("base, path", [("/another-wiki/", "papers/no-such-paper/"),
+                                        ("/another-wiki/", "no-such-page"),
+                                        ("/", "topics/no-such-topic/")],
+                         ids=["renamed-project-paper", "renamed-project-top", "custom-domain"])
+def test_404_page_works_under_any_base_path(browser, shipped_site: Path, base: str,
+                                            path: str) -> None:
+    """The same build served under another path than site_url's (a fork, a renamed
+    repository, a custom domain): the 404 page still gets its style and scripts, and its
+    links lead to the wiki's home, All papers and Topics under that path."""
+    with serve_directory(shipped_site, base, not_found_page=shipped_site / "404.html") as url:
+        page = browser.new_page(viewport=DESKTOP)
+        problems = watch_page(page, origin=url[: url.index("/", len("http://"))])
+        response = page.goto(url + path)
+        settle(page, network=True)
+        assert response is not None and response.status == 404
+        problems = [p for p in problems if url + path not in p]  # the page's own 404 status
+        assert problems == []
+        assets = page.evaluate("""() => [
+            ...[...document.querySelectorAll('link[rel~=stylesheet]')].map(l => l.href),
+            ...[...document.querySelectorAll('script[src]')].map(s => s.src)]""")
+        assert assets and [a for a in assets if not a.startswith(url)] == []
+        # Material's stylesheet applied: the header is a coloured bar, not unstyled text.
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") \
+            in ("sticky", "fixed")
+        links = {a.inner_text(): a.evaluate("a => a.href")
+                 for a in page.locator("article a").all()}
+        assert links["Home"] == url and links["All papers"] == url + "papers/"
+        page.goto(links["All papers"])
+        assert page.locator("article h1").inner_text().startswith("All papers")
+        page.close()
+
+
 # -- 2. accessibility ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
