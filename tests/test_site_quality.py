@@ -291,6 +291,29 @@ def test_home_buttons_do_not_touch_on_a_phone(contexts, base_url: str) -> None:
     page.close()
 
 
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+@pytest.mark.parametrize("name, feed", [("home", "feeds/all.xml"),
+                                        ("topic", "feeds/topics/scaling-laws.xml")])
+def test_a_visible_subscribe_button_leads_to_the_feed(contexts, base_url: str, name: str,
+                                                      feed: str, screen: str) -> None:
+    """The feeds were only a <link rel=alternate> in the head, which no browser shows."""
+    options = {"viewport": DESKTOP} if screen == "desktop" else {
+        "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+    page, problems = open_page(contexts, base_url, PAGES[name], **options)
+    button = page.locator("article a.pw-subscribe")
+    assert button.count() == 1 and button.is_visible()
+    assert "Subscribe" in button.inner_text()
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= options["viewport"]["width"]
+    assert box["y"] < 2 * options["viewport"]["height"]  # near the top, not after the lists
+    href = button.evaluate("a => a.href")
+    assert href == base_url + feed
+    answer = page.request.get(href)
+    assert answer.status == 200 and "<feed" in answer.text()
+    assert problems == []
+    page.close()
+
 # -- 4. README screenshots -------------------------------------------------------------------
 
 def test_readme_screenshots(contexts, base_url: str, tmp_path: Path) -> None:
