@@ -26,7 +26,6 @@ from .text import plain_text
 
 WIDTH = 720
 FONT_SIZE = 12
-MIN_WIDTH = 540  # px on screen: text stays at 9px or more on a phone
 CHAR_WIDTH = 0.58 * FONT_SIZE  # an average glyph of the theme's sans-serif fonts
 MARK = "fill:var(--md-typeset-a-color,#4051b5)"  # the link colour: legible in light and dark
 MAP_CENTRE = (WIDTH / 2, 260)
@@ -310,9 +309,8 @@ def _shorten(text: str, width: int) -> str:
 
 def _svg(chart_id: str, title: str, description: str, height: float, body: list[str],
          role: str = "img") -> str:
-    """The outer element: named and described for screen readers, and scaled to the column
-    but never below MIN_WIDTH, where its text would be too small to read (the page's wrapper
-    scrolls sideways instead).
+    """The outer element: named and described for screen readers, and scaled to the width of
+    the column by its viewBox, on a phone too (a minimum width cut charts off there).
 
     Charts that hold links are a ``group``: ``img`` would hide their links from assistive
     technology while keyboards could still reach them."""
@@ -320,7 +318,7 @@ def _svg(chart_id: str, title: str, description: str, height: float, body: list[
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" id="{cid}" viewBox="0 0 {WIDTH} '
             f'{_n(height)}" width="{WIDTH}" height="{_n(height)}" role="{role}" '
             f'aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" '
-            f'font-size="{FONT_SIZE}" style="min-width:{MIN_WIDTH}px;max-width:100%;height:auto">')
+            f'font-size="{FONT_SIZE}" style="width:100%;height:auto">')
     lines = [head, f'<title id="{cid}-title">{_escape(title)}</title>',
              f'<desc id="{cid}-desc">{_escape(description)}</desc>', *body, "</svg>"]
     return "\n".join(lines)

@@ -22,6 +22,9 @@ from .text import plain_text
 TOP_TOPICS = 5  # small multiples: more panels stop fitting on one screen
 CODE_TOPICS = 10
 TOP_ORGANISATIONS = 10
+# A bar chart says something from three bars on, one of them longer than one paper: three
+# organisations with a paper each is a sentence, not a chart.
+FEWEST_BARS, LONGEST_BAR_AT_LEAST = 3, 2
 
 
 def render_stats(site: Site) -> dict[str, str]:
@@ -53,7 +56,8 @@ def _charts(site: Site) -> dict[str, str | None]:
         "topic_months": _topic_months_chart(site, months) if months and site.topics else None,
         "topics": _topics_chart(site) if site.topics else None,
         "code": _code_chart(site) if site.papers else None,
-        "organisations": _organisations_chart(site) if top_organisations(site, 1) else None,
+        "organisations": (_organisations_chart(site)
+                          if worth_a_chart(top_organisations(site, TOP_ORGANISATIONS)) else None),
         "map": topic_map(site) if site.topics else None,
     }
 
@@ -95,6 +99,12 @@ def top_organisations(site: Site, count: int) -> list[tuple[str, int]]:
     names = Counter(plain_text(e.paper.organization.name) for e in site.papers.values()
                     if e.paper.organization)
     return sorted(names.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+def worth_a_chart(counts: list[tuple[str, int]]) -> bool:
+    """Whether counts are enough for a bar chart (see FEWEST_BARS) rather than a sentence."""
+    return (len(counts) >= FEWEST_BARS
+            and max(count for _, count in counts) >= LONGEST_BAR_AT_LEAST)
 
 
 def year_labels(months: list[str]) -> dict[int, str]:

@@ -39,6 +39,7 @@ PAGES = {
     "papers-index": "papers/",
     "topics-index": "topics/",
     "curation-guide": "curation/",
+    "stats": "stats/",
     "404": "404.html",
 }
 MISSING = "papers/no-such-paper/"  # served the 404 page, as GitHub Pages does
@@ -167,7 +168,8 @@ def test_page_works_offline_under_the_base_path(browser, base_url: str, path: st
     assert [a for a in assets if not a.startswith(base_url)] == []
     assert [a for a in assets if a not in routed] == []
     # Links within this server stay under the base path.
-    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    links = page.evaluate("""() => [...document.querySelectorAll('a[href]')].map(a =>
+        typeof a.href === 'string' ? a.href : new URL(a.href.baseVal, document.baseURI).href)""")
     origin = base_url[: base_url.index("/", len("http://"))]
     assert [link for link in links if link.startswith(origin) and not link.startswith(base_url)] == []
     with capsys.disabled():
@@ -311,6 +313,21 @@ def test_a_visible_subscribe_button_leads_to_the_feed(contexts, base_url: str, n
     assert href == base_url + feed
     answer = page.request.get(href)
     assert answer.status == 200 and "<feed" in answer.text()
+    assert problems == []
+    page.close()
+
+
+def test_stats_charts_scale_to_a_phone(contexts, base_url: str) -> None:
+    """Charts had a minimum width of 540 px and were cut off on a 390 px screen."""
+    page, problems = open_page(contexts, base_url, PAGES["stats"], viewport=PHONE,
+                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    boxes = page.evaluate("""() => [...document.querySelectorAll('article svg[viewBox]')]
+        .map(svg => { const r = svg.getBoundingClientRect();
+                      return [svg.id, Math.round(r.left), Math.round(r.right)]; })""")
+    assert len(boxes) >= 4
+    for chart, left, right in boxes:
+        assert 0 <= left and right <= PHONE["width"], f"{chart} spans {left}-{right} px"
+        assert right - left >= PHONE["width"] * 0.8, f"{chart} is {right - left} px wide"
     assert problems == []
     page.close()
 
