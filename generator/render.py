@@ -8,6 +8,7 @@ bytes. Every piece of untrusted or curated text reaches a page through ``safehtm
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -106,7 +107,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       autoescape=False)
-    env.filters.update(text=text_html, plain=html_text, link_name=LINK_NAMES.get)
+    env.filters.update(text=text_html, plain=html_text, when=time_html, link_name=LINK_NAMES.get)
     env.globals.update(link_html=link_html)
     return env
 
@@ -288,6 +289,15 @@ def _newest(site: Site, paper_ids: Iterable[str]) -> str | None:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def time_html(day: date | str) -> str:
+    """A day as ``<time>``, which the stylesheet keeps on one line (no "2025-/10-22" on a
+    phone); anything but an ISO day ("undated") as it is."""
+    text = day.isoformat() if isinstance(day, date) else day
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    return f'<time datetime="{text}">{text}</time>'
 
 
 def _date(entry: PaperEntry) -> str:

@@ -130,3 +130,15 @@ def test_edit_links_only_where_a_source_file_exists(shipped_site: Path, page: st
                        (shipped_site / page).read_text("utf-8"))
     assert edits == ([source] if source else [])
     assert all((REPO / path).is_file() for path in edits)
+
+
+def test_a_paper_without_a_date_says_nothing_of_it(content: Path, tmp_path: Path) -> None:
+    """Not "Published (date unknown)": the facts known, and a date only when there is one."""
+    page = generated(content, tmp_path)[f"papers/{MLP}.md"]
+    assert 'Published <time datetime="2023-06-23">2023-06-23</time>' in page
+    path = content / "papers" / f"{MLP}.yaml"
+    path.write_text(path.read_text("utf-8").replace("published: 2023-06-23\n", ""), "utf-8")
+    page = generated(content, tmp_path / "again")[f"papers/{MLP}.md"]
+    meta = next(line for line in page.splitlines() if 'class="pw-meta"' in line)
+    assert "Published" not in meta and "unknown" not in meta and not meta.startswith(
+        '<p class="pw-meta"> ·')

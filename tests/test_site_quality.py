@@ -331,6 +331,19 @@ def test_stats_charts_scale_to_a_phone(contexts, base_url: str) -> None:
     assert problems == []
     page.close()
 
+
+@pytest.mark.parametrize("name", ["paper", "listing", "topic"])
+def test_dates_do_not_break_on_a_phone(contexts, base_url: str, name: str) -> None:
+    """A date at the end of a line went "2025-" on one line and "10-22" on the next."""
+    page, problems = open_page(contexts, base_url, PAGES[name], viewport=PHONE,
+                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    lines = page.evaluate("""() => [...document.querySelectorAll('article time')]
+        .map(t => [t.textContent, t.getClientRects().length, getComputedStyle(t).whiteSpace])""")
+    assert lines, "no <time> on the page"
+    assert [line for line in lines if line[1] != 1 or line[2] != "nowrap"] == []
+    assert problems == []
+    page.close()
+
 # -- 4. README screenshots -------------------------------------------------------------------
 
 def test_readme_screenshots(contexts, base_url: str, tmp_path: Path) -> None:
