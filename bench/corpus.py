@@ -51,8 +51,10 @@ def read_records(corpus: Path, count: int) -> list[dict[str, Any]]:
 
 
 def make_project(source: Path, target: Path, records: list[dict[str, Any]], per_listing: int,
-                 no_byline: str) -> ScratchProject:
-    """A project with the real site settings and theme, and the records as listing files."""
+                 no_byline: str, identities: bool = True) -> ScratchProject:
+    """A project with the real site settings and theme, and the records as listing files:
+    stored Daily Papers answers for records with an arXiv id and authors (unless
+    ``identities`` is false, for versions that read only text listings), text otherwise."""
     if target.exists():
         shutil.rmtree(target)
     (target / "content" / "listings").mkdir(parents=True)
@@ -71,8 +73,8 @@ def make_project(source: Path, target: Path, records: list[dict[str, Any]], per_
     folder = target / "content" / "listings"
     for start in range(0, len(records), per_listing):
         chunk = records[start:start + per_listing]
-        identified = [record for record in chunk if _identified(record)]
-        pages = [record for record in chunk if not _identified(record)]
+        identified = [record for record in chunk if identities and _identified(record)]
+        pages = [record for record in chunk if not (identities and _identified(record))]
         for kind, part in (("api", identified), ("daily", pages)):
             if not part:
                 continue

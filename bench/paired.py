@@ -62,11 +62,14 @@ def environment(source: Path, venv: Path) -> Path:
     return python
 
 
-def prepared_project(python: Path, source: Path, target: Path,
-                     records: list[dict[str, object]]) -> Path:
+def prepared_project(python: Path, source: Path, target: Path, records: list[dict[str, object]],
+                     identities: bool) -> Path:
     """The corpus listings in a project with ``source``'s own settings, theme and topics,
-    imported by that version: each version builds the wiki it would ship."""
-    project = make_project(source, target, records, per_listing=100, no_byline="zero").root
+    imported by that version: each version builds the wiki it would ship. The old and new
+    versions read the same text listings; "new, with identities" gets the records' arXiv
+    ids, authors and links as stored API answers too, as a resolved wiki has them."""
+    project = make_project(source, target, records, per_listing=100, no_byline="zero",
+                           identities=identities).root
     subprocess.run([str(python), "-c", "from generator.cli import run; run()", "import",
                     "--config-file", str(project / "mkdocs.yml")], cwd=source, check=True,
                    capture_output=True)
@@ -96,11 +99,13 @@ def main(argv: list[str]) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="paperwiki-paired-"))
     work.mkdir(parents=True, exist_ok=True)
     old = checkout(args.old, work / "old")
-    versions = {"old": (environment(old, work / "venv-old"), old),
-                "new": (environment(REPO, work / "venv-new"), REPO)}
+    new = environment(REPO, work / "venv-new")
+    versions = {"old": (environment(old, work / "venv-old"), old), "new": (new, REPO),
+                "new, with identities": (new, REPO)}
     records = read_records(args.corpus, args.size)
-    projects = {name: prepared_project(python, source, work / f"project-{name}", records)
-                for name, (python, source) in versions.items()}
+    projects = {name: prepared_project(python, source, work / f"project-{index}", records,
+                                       identities=name.endswith("identities"))
+                for index, (name, (python, source)) in enumerate(versions.items())}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in versions}
     for round_number in range(args.rounds):
         for name, (python, source) in versions.items():
@@ -121,12 +126,14 @@ def table(args: argparse.Namespace, runs: dict[str, list[dict[str, float]]],
     lines = [f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {args.size} papers, "
              f"{args.rounds} rounds, {os.cpu_count()} cores",
              "", f"old = `{commits['old']}`, new = `{commits['new']}`", "",
-             "| Measure (median) | old | new |", "| --- | ---: | ---: |"]
+             "| Measure (median) | " + " | ".join(runs) + " |",
+             "| --- |" + " ---: |" * len(runs)]
     for key, label, unit in [("wall", "cold `paperwiki build`, wall", "s"),
                              ("cpu", "cold `paperwiki build`, CPU", "s"),
                              ("peak_mb", "peak memory (largest process RSS)", "MB"),
                              ("paper_page_kb", "paper page, average", "KB")]:
-        lines.append(f"| {label} | {median('old', key):.1f} {unit} | {median('new', key):.1f} {unit} |")
+        lines.append(f"| {label} | "
+                     + " | ".join(f"{median(name, key):.1f} {unit}" for name in runs) + " |")
     lines += ["", "Every run: " + json.dumps(runs), ""]
     return "\n".join(lines)
 
