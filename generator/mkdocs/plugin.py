@@ -27,7 +27,7 @@ from ..generate import generate
 from ..render import page_dates
 from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
-from ..store import ContentPaths
+from ..store import ContentPaths, hand_written_pages
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
 from .parallel import (
     SAFE_PLUGINS,
@@ -73,6 +73,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.incremental: IncrementalBuilds | None = None
         self.dirty_notice = DirtyNoticeFilter()
         self.page_dates: dict[str, str] = {}
+        self.hand_written: dict[str, str] = {}  # docs path -> content file, set per build
         self.warm: WarmBuild | None = None
 
     def on_startup(self, command: str, dirty: bool) -> None:
@@ -111,6 +112,9 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
             log.info("PaperWiki: %s", warning)
         self.page_dates = page_dates(report.site)
+        paths = self._paths(config)
+        self.hand_written = {name: paths.label(paths.pages / name)
+                             for name in hand_written_pages(paths)}
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:
             self.incremental.start(config, report.removed)
@@ -209,16 +213,11 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         # The sitemap's lastmod: the content's own date, or none (not the day of the build).
         # Set here for every page, those other processes render included.
         page.update_date = self.page_dates.get(page.file.src_uri, "")
-        source = page.meta.get("source") or self._hand_written_source(page, config)
+        # A hand-written page is edited in content/pages/; generated pages without a source
+        # (the indexes, the statistics) have nothing to edit, so they get no button.
+        source = page.meta.get("source") or self.hand_written.get(page.file.src_uri)
         page.edit_url = self.settings.edit_url(source) if source else None
         return markdown
-
-    def _hand_written_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        """A hand-written page is edited in content/pages/; generated pages without a source
-        (the indexes, the statistics) have nothing to edit, so they get no button."""
-        paths = self._paths(config)
-        path = paths.pages / page.file.src_uri
-        return paths.label(path) if path.is_file() else None
 
 
 _PREFORMATTED = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.DOTALL)
