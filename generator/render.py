@@ -17,9 +17,8 @@ from functools import lru_cache, partial
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import arxiv
-from .byline import (
-    authors_html, highwire_tags, links_html, paper_links, same_as, short_byline,
-)
+from .byline import authors_html, highwire_tags, links_html, paper_links, same_as
+from .cards import PaperLine, paper_lines
 from .citations import bibtex_entry
 from .facets import render_facets
 from .feeds import feed_links
@@ -76,19 +75,6 @@ def _yaml_value(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class PaperLine:
-    """How a paper appears in any list: prepared once, used by every page that lists it."""
-
-    id: str
-    title: str
-    date: str
-    upvotes: int | None
-    featured: bool
-    byline: str | None  # first authors, as Markdown
-    code: bool
-
-
-@dataclass(frozen=True)
 class PaperPage:
     """Everything a paper's page shows. Equal inputs make the same page, so within a process
     (`paperwiki serve` rebuilding after each edit) a page is rendered again only if it changed."""
@@ -96,7 +82,7 @@ class PaperPage:
     entry: PaperEntry
     topics: tuple[tuple[str, str], ...]  # (id, name)
     listings: tuple[tuple[str, str], ...]  # (id, title)
-    related: tuple[tuple[str, str, str], ...]  # (id, title, shared terms), all as HTML
+    related: tuple[tuple[PaperLine, str], ...]  # (card, shared terms as HTML)
     feeds: tuple[tuple[str, str], ...]  # (title, href)
     citation_key: str
     site_url: str
@@ -167,7 +153,7 @@ class _Pages:
         self.site_name = site_name
         self.env = _environment()
         # What every paper page shares, computed once (and before any fork).
-        self.lines = {pid: _paper_line(e) for pid, e in site.papers.items()}
+        self.lines = paper_lines(site)
         self.paper_feeds = tuple((feed["title"], feed["href"])
                                  for feed in feed_links(site, "paper", site_name=site_name))
         self.dates = page_dates(site)
@@ -200,8 +186,8 @@ class _Pages:
             topics=tuple((tid, site.topics[tid].topic.name) for tid in entry.topics),
             listings=tuple((lid, site.listings[lid].listing.title)
                            for lid in entry.paper.listings if lid in site.listings),
-            related=tuple((r.paper_id, self.lines[r.paper_id].title,
-                           ", ".join(map(text_html, r.terms))) for r in entry.related),
+            related=tuple((self.lines[r.paper_id], ", ".join(map(text_html, r.terms)))
+                          for r in entry.related),
             feeds=self.paper_feeds, citation_key=site.citation_keys[entry.id],
             site_url=self.site_url))
 
@@ -234,10 +220,8 @@ class _Pages:
         """The filterable index; small wikis also get a plain list of links inside it, for
         readers without JavaScript and for crawlers (the script replaces it)."""
         papers = self.site.papers
-        static = [(pid, html_text(e.paper.title), _date(e), self.lines[pid].byline)
-                  for pid, e in papers.items()] \
-            if len(papers) <= STATIC_INDEX_LIMIT else []
-        return self._render("papers.md.j2", static_titles=static, meta=front_matter(
+        static = list(papers) if len(papers) <= STATIC_INDEX_LIMIT else []
+        return self._render("papers.md.j2", static_ids=static, meta=front_matter(
             title="All papers", updated=self.dates.get("papers/index.md")))
 
     def topic_index(self) -> str:
@@ -253,14 +237,6 @@ class _Pages:
                             template="redirect.html", redirect=f"papers/{new}/",
                             search={"exclude": True})
         return self._render("redirect.md.j2", meta=meta, new=new)
-
-
-def _paper_line(entry: PaperEntry) -> PaperLine:
-    paper = entry.paper
-    byline = short_byline(paper)
-    return PaperLine(paper.id, text_html(paper.title), _date(entry), paper.upvotes,
-                     paper.featured, text_html(byline) if byline else None,
-                     bool(paper.code) or any(link.kind == "code" for link in entry.links))
 
 
 def page_dates(site: Site) -> dict[str, str]:
@@ -293,12 +269,9 @@ def _iso(day: date | None) -> str | None:
 
 def time_html(day: date | str) -> str:
     """A day as ``<time>``, which the stylesheet keeps on one line (no "2025-/10-22" on a
-    phone); anything but an ISO day ("undated") as it is."""
+    phone); anything but an ISO day ("undated") as it is. An ISO day is a valid ``<time>``
+    text on its own: no ``datetime`` attribute repeats it (28 bytes per date in lists)."""
     text = day.isoformat() if isinstance(day, date) else day
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return text
-    return f'<time datetime="{text}">{text}</time>'
-
-
-def _date(entry: PaperEntry) -> str:
-    return entry.paper.published.isoformat() if entry.paper.published else "undated"
+    return f'<time>{text}</time>'

@@ -37,17 +37,17 @@ def test_filters_from_the_url_and_the_controls(browser, shipped_site: Path, site
         page, problems = _open_index(browser, f"{base}papers/?year=2024&topic=knowledge-distillation")
         assert page.locator(".pw-facets__status").inner_text() == \
             f"{len(expected)} of {len(site_model.papers)} papers"
-        titles = page.locator(".pw-result a").all_inner_texts()
+        titles = page.locator("#pw-facets .pw-cards > li > a:first-child").all_inner_texts()
         assert len(titles) == len(expected)
         page.select_option("select[name=sort]", "upvotes")
         page.check("input[name=code]")
         assert "sort=upvotes" in page.url and "code=1" in page.url and "topic=knowledge-distillation" in page.url
         # Papers without a known count say nothing of upvotes, and sort as none.
         upvotes = [int(found[1]) if (found := re.search(r"(\d+) upvotes", t)) else 0
-                   for t in page.locator(".pw-result small").all_inner_texts()]
+                   for t in page.locator("#pw-facets .pw-cards > li > small").all_inner_texts()]
         assert upvotes == sorted(upvotes, reverse=True)
-        assert all("code" in t for t in page.locator(".pw-result small").all_inner_texts())
-        page.locator(".pw-result a").first.click()
+        assert all("code" in t for t in page.locator("#pw-facets .pw-cards > li > small").all_inner_texts())
+        page.locator("#pw-facets .pw-cards > li > a:first-child").first.click()
         page.wait_for_selector("article h1")
         assert "/papers/" in page.url
         assert problems == []
@@ -69,7 +69,7 @@ def test_the_index_filters_by_author(browser, shipped_site: Path, site_model: Si
     with serve_directory(site_copy) as base:
         page, problems = _open_index(browser, f"{base}papers/?author=Alan%20Turing")
         assert page.locator(".pw-facets__status").inner_text() == f"2 of {total} papers"
-        assert "Alan Turing" in page.locator(".pw-result small").first.inner_text()
+        assert "Alan Turing" in page.locator("#pw-facets .pw-cards > li > small").first.inner_text()
         page.fill("input[name=author]", "lovel")
         page.wait_for_function(f"document.querySelector('.pw-facets__status').textContent"
                                f" === '2 of {total} papers'")

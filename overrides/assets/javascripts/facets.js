@@ -116,21 +116,49 @@
     return chosen;
   }
 
+  /* A date as <time> (an ISO day needs no datetime attribute), kept on one line by the
+     stylesheet. */
+  function time(day) {
+    return element("time", {}, day);
+  }
+
+  /* The facts of a card's small print, in the order templates/_paper_list.md.j2 gives them. */
+  function facts(row, data) {
+    var parts = [];
+    if (row[COLUMNS.published]) parts.push(time(row[COLUMNS.published]));
+    var names = row[COLUMNS.authors].slice(0, 3).map(function (a) { return data.authors[a]; });
+    if (names.length) parts.push(names.join(", ") + (row[COLUMNS.authors].length > 3 ? " et al." : ""));
+    if (row[COLUMNS.organization] >= 0) parts.push(data.organizations[row[COLUMNS.organization]]);
+    if (row[COLUMNS.code]) parts.push("code");
+    if (row[COLUMNS.upvotes] !== null) parts.push(row[COLUMNS.upvotes] + (row[COLUMNS.upvotes] === 1 ? " upvote" : " upvotes"));
+    return parts;
+  }
+
+  /* One paper card: the markup of the generated lists, every text set as text. */
+  function card(row, data) {
+    var item = element("li");
+    item.appendChild(element("a", { href: encodeURIComponent(row[COLUMNS.id]) + "/" }, row[COLUMNS.title]));
+    var parts = facts(row, data);
+    if (parts.length) {
+      var small = element("small");
+      parts.forEach(function (part, index) {
+        if (index) small.appendChild(document.createTextNode(" · "));
+        small.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+      });
+      item.appendChild(small);
+    }
+    if (row[COLUMNS.topics].length) {
+      var chips = element("span", { class: "pw-chips" });
+      row[COLUMNS.topics].forEach(function (t) {
+        chips.appendChild(element("a", { href: "../topics/" + encodeURIComponent(data.topics[t][0]) + "/" }, data.topics[t][1]));
+      });
+      item.appendChild(chips);
+    }
+    return item;
+  }
+
   function drawRows(list, rows, data) {
-    rows.forEach(function (row) {
-      var item = element("li", { class: "pw-result" });
-      item.appendChild(element("a", { href: encodeURIComponent(row[COLUMNS.id]) + "/" }, row[COLUMNS.title]));
-      var details = [row[COLUMNS.published] || "undated"];
-      if (row[COLUMNS.upvotes] !== null) details.push(row[COLUMNS.upvotes] + " upvotes");
-      var names = row[COLUMNS.authors].slice(0, 3).map(function (a) { return data.authors[a]; });
-      if (names.length) details.push(names.join(", ") + (row[COLUMNS.authors].length > 3 ? " et al." : ""));
-      if (row[COLUMNS.organization] >= 0) details.push(data.organizations[row[COLUMNS.organization]]);
-      if (row[COLUMNS.code]) details.push("code");
-      details.push(row[COLUMNS.topics].map(function (t) { return data.topics[t][1]; }).join(", "));
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(element("small", {}, details.join(" · ")));
-      list.appendChild(item);
-    });
+    rows.forEach(function (row) { list.appendChild(card(row, data)); });
   }
 
   function start(container, data) {
@@ -138,7 +166,7 @@
     data.topics.forEach(function (topic, index) { data.topicIndex[topic[0]] = index; });
     var form = buildControls(data);
     var status = element("p", { class: "pw-facets__status", role: "status", "aria-live": "polite" });
-    var list = element("ol", { class: "pw-facets__results" });
+    var list = element("ol", { class: "pw-cards pw-facets__results" });
     var more = element("button", { type: "button", class: "md-button pw-facets__more" }, "Show more");
     container.textContent = "";
     [form, status, list, more].forEach(function (node) { container.appendChild(node); });
