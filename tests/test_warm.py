@@ -4,6 +4,7 @@ build, whatever was edited; a damaged or foreign cache is never trusted."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import sys
@@ -141,11 +142,26 @@ def test_after_every_kind_of_edit_a_warm_build_is_the_cold_build(tmp_path: Path)
         else:
             assert cache_counts(build(project))[1] == 0, label
 
-    entries = sorted((project / CACHE_DIR / "pages").glob("*/*"))
-    truncated, foreign, source = entries[0], entries[1], entries[2]
-    truncated.write_bytes(truncated.read_bytes()[:-100])
-    shutil.copy(source, foreign)  # a whole, valid entry, of another page
-    assert assert_warm_equals_cold(project, "damaged cache") == (2, len(entries) - 2)
+    damage_the_cache(project / CACHE_DIR)
+    entries = len(read_manifest(project / CACHE_DIR))
+    assert assert_warm_equals_cold(project, "damaged cache") == (2, entries - 2)
+
+
+def read_manifest(cache: Path) -> dict[str, list]:
+    return json.loads((cache / "manifest.json").read_text("utf-8"))["entries"]
+
+
+def damage_the_cache(cache: Path) -> None:
+    """Cut short the last record of a pack and point one key at another page's whole,
+    valid record."""
+    manifest = json.loads((cache / "manifest.json").read_text("utf-8"))
+    entries = manifest["entries"]
+    pack, offset, length = max(entries.values(), key=lambda place: (place[0], place[1]))
+    with open(cache / "pages" / pack, "r+b") as stream:
+        stream.truncate(offset + length - 100)
+    first, second = sorted(key for key, place in entries.items() if place[1] != offset)[:2]
+    entries[first] = entries[second]
+    (cache / "manifest.json").write_text(json.dumps(manifest), "utf-8")
 
 
 @linux_only
@@ -166,39 +182,91 @@ def test_the_shipped_wiki_built_warm_is_the_cold_build(shipped_project: Path,
 
 # -- the cache itself, without a build ---------------------------------------------------------
 
+ENTRY = {"html": "<p>π</p>\n<p>two lines</p>", "search": [{"location": "x/"}], "title": "T",
+         "meta": {}, "anchors": []}
+
+
 def test_an_entry_is_trusted_only_whole_under_its_key_and_after_a_commit(tmp_path: Path) -> None:
     cache = PageCache(tmp_path)
     one, other = "a" * 64, "b" * 64
-    entry = {"html": "<p>π</p>", "search": [{"location": "x/"}], "title": "T", "meta": {},
-             "anchors": []}
-    cache.put(one, entry)
+    cache.put(one, ENTRY)
     assert cache.get(one) is None  # written by a build that has not succeeded (yet)
-    cache.commit([one, other])
-    assert PageCache(tmp_path).get(one) == entry
+    assert cache.commit([]) == 0
+    assert PageCache(tmp_path).get(one) == ENTRY
 
-    path = tmp_path / "pages" / one[:2] / one
-    data = path.read_bytes()
-    path.write_bytes(data[:-3])
-    assert cache.get(one) is None  # truncated
-    path.write_bytes(data.replace("π".encode(), "p".encode()))
-    assert cache.get(one) is None  # the body no longer matches its checksum
-    other_path = tmp_path / "pages" / other[:2] / other
-    other_path.parent.mkdir(parents=True, exist_ok=True)
-    other_path.write_bytes(data)
-    assert cache.get(other) is None  # another key's entry
+    [pack] = (tmp_path / "pages").iterdir()
+    data = pack.read_bytes()
+    pack.write_bytes(data[:-3])
+    assert PageCache(tmp_path).get(one) is None  # truncated
+    pack.write_bytes(data.replace("π".encode(), "p".encode()))
+    assert PageCache(tmp_path).get(one) is None  # the body no longer matches its checksum
+    pack.write_bytes(data)
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    manifest["entries"][other] = manifest["entries"][one]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    assert PageCache(tmp_path).get(other) is None  # another key's entry
+    assert PageCache(tmp_path).get(one) == ENTRY
+
+
+def test_a_cache_of_another_format_or_a_damaged_manifest_is_not_trusted(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path)
+    cache.put("a" * 64, ENTRY)
+    cache.commit([])
+    manifest = tmp_path / "manifest.json"
+    good = manifest.read_text("utf-8")
+    for damaged in (good.replace("paperwiki-page-cache", "other-cache"), good[:-10], "[]",
+                    good.replace(".pack", "/../x.pack")):
+        manifest.write_text(damaged, "utf-8")
+        assert PageCache(tmp_path).trusted == frozenset(), damaged
+    manifest.write_text(good, "utf-8")
+    assert PageCache(tmp_path).get("a" * 64) == ENTRY
+
+
+def store(root: Path, keys: list[str], reused: list[str] = (), **options: int) -> PageCache:
+    """One build's use of the cache: ``reused`` taken from it, ``keys`` stored."""
+    cache = PageCache(root, **options)
+    for key in keys:
+        cache.put(key, {"html": key * 20, "meta": {}})
+    cache.commit(reused)
+    return cache
 
 
 def test_a_commit_keeps_only_the_entries_its_build_used(tmp_path: Path) -> None:
-    cache = PageCache(tmp_path)
     keys = [f"{n:064x}" for n in range(3)]
-    for key in keys:
-        cache.put(key, {"html": key, "meta": {}})
-    (tmp_path / "pages" / "00" / ".left.tmp").write_bytes(b"half")
+    store(tmp_path, keys)
+    (tmp_path / "pages" / "00").mkdir()  # the folders of the cache's first layout
+    (tmp_path / "pages" / "00" / keys[0]).write_bytes(b"old")
+    (tmp_path / "pages" / "left-by-a-killed-build.pack").write_bytes(b"half")
 
-    assert cache.commit(keys[1:]) == 2
-    assert sorted(path.name for path in (tmp_path / "pages").glob("*/*")) == keys[1:]
+    cache = PageCache(tmp_path)
+    assert cache.commit(keys[1:]) == 1
+    assert sorted(cache.trusted) == keys[1:]
+    assert [path.suffix for path in (tmp_path / "pages").iterdir()] == [".pack"]
     assert PageCache(tmp_path).get(keys[0]) is None
-    assert PageCache(tmp_path).get(keys[2]) == {"html": keys[2], "meta": {}}
+    assert PageCache(tmp_path).get(keys[2]) == {"html": keys[2] * 20, "meta": {}}
+
+
+def test_packs_mostly_of_unused_entries_are_compacted(tmp_path: Path) -> None:
+    keys = [f"{n:064x}" for n in range(6)]
+    store(tmp_path, keys[:4])
+    first = {path.name for path in (tmp_path / "pages").iterdir()}
+    store(tmp_path, keys[4:], reused=keys[:2])  # half the first pack is still used: kept
+    assert first < {path.name for path in (tmp_path / "pages").iterdir()}
+    store(tmp_path, [], reused=keys[1:2] + keys[4:])  # a quarter: copied out, removed
+    packs = {path.name for path in (tmp_path / "pages").iterdir()}
+    assert not first & packs and len(packs) == 2
+    cache = PageCache(tmp_path)
+    assert sorted(cache.trusted) == keys[1:2] + keys[4:]
+    assert all(cache.get(key) == {"html": key * 20, "meta": {}} for key in cache.trusted)
+
+
+def test_the_cache_keeps_no_more_entries_than_its_size_bound(tmp_path: Path) -> None:
+    keys = [f"{n:064x}" for n in range(10)]
+    [(_, _, record)] = store(tmp_path / "one", keys[:1]).index.values()
+    cache = store(tmp_path / "ten", keys, max_bytes=record * 4 + 1)
+    assert sorted(cache.trusted) == keys[:4]
+    assert [path.stat().st_size for path in (tmp_path / "ten" / "pages").iterdir()] \
+        == [record * 4]  # the pack of ten was compacted to the four kept
 
 
 def test_metadata_json_cannot_hold_exactly_is_not_cached(tmp_path: Path) -> None:
@@ -231,7 +299,7 @@ def test_clean_removes_the_cache_the_generated_pages_and_the_site(tmp_path: Path
     project = copy_project(tmp_path)
     (project / "docs" / ".gitignore").write_text("*\n", "utf-8")
     for made in ("docs/papers/x.md", "docs/index.md", "site/index.html",
-                 f"{CACHE_DIR}/pages/ab/abc"):
+                 f"{CACHE_DIR}/pages/abc.pack"):
         (project / made).parent.mkdir(parents=True, exist_ok=True)
         (project / made).write_text("made by a build", "utf-8")
 

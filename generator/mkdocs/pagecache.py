@@ -9,16 +9,21 @@ every file of the theme and of overrides/, this package's code and the versions 
 PaperWiki, MkDocs, Material and the Markdown libraries. When in doubt, render: a page whose
 key is not found renders as in a cold build.
 
+Filling the cache costs a cold build next to nothing: each process that renders pages appends
+them to a pack of its own (one file per process and build, no fsync), as one header line and
+the entry (its small fields as a line of JSON, then the HTML as it is).
+
 The cache is safe to lose, corrupt or share:
 
-- an entry is a header line (format, key, SHA-256 of the body) and a JSON body; a file whose
-  header does not match the key it is read under, or whose body does not match its checksum
-  (truncated, edited, from elsewhere), is ignored;
-- entries are written under a temporary name and renamed, so none is ever half-written;
+- a record's header holds the format, the key and the SHA-256 and length of its body; a
+  record that does not match the key it is read under, or its checksum (truncated, edited,
+  from elsewhere), is ignored;
 - an entry is trusted only if the manifest of the last successful, warning-free build names
-  it: a page rendered in a build that failed (or warned) is rendered again next time, and its
-  warnings with it;
-- after such a build, entries it did not use are removed: the cache holds one site's pages.
+  it (with its pack and place): a page rendered in a build that failed (or warned) is
+  rendered again next time, and its warnings with it;
+- after such a build, entries it did not use are forgotten and packs holding none of its
+  entries removed; packs that are mostly forgotten entries are compacted, so the cache holds
+  one site's pages and at most as much again, and never more than ``max_bytes`` of entries.
 """
 
 from __future__ import annotations
@@ -28,26 +33,31 @@ import json
 import os
 import posixpath
 import re
+import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Container, Iterable
+import time
+from collections.abc import Callable, Container, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-FORMAT = b"paperwiki-page-cache 1"
+FORMAT = b"paperwiki-page-cache 2"
 CACHE_DIR = ".cache/paperwiki"
 MANIFEST = "manifest.json"
+PACK = ".pack"
+HEADER_LIMIT = 512
+MAX_BYTES = 2 << 30  # entries kept at most; a 10,000-paper wiki's are about 0.4 GB
 # Whatever renders a page besides our own code and the theme's files.
 DISTRIBUTIONS = ("paperwiki", "mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions",
                  "jinja2", "pygments", "markupsafe")
 
-_LINK_TARGETS = re.compile(
-    r"\]\(\s*<?([^)\s>]+)"                       # [text](target)
-    r"|(?:href|src)\s*=\s*[\"']([^\"']*)[\"']"    # raw HTML
-    r"|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)",        # [reference]: target
-    re.MULTILINE)
+# Relative links, three kinds, each a pattern with a literal start that the regular expression
+# engine finds quickly: [text](target), href="…" / src="…" of raw HTML, [reference]: target.
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_HTML_LINK = re.compile(r"(?:href|src)\s*=\s*[\"']([^\"']*)[\"']")
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -103,9 +113,11 @@ def link_targets(markdown: str, src_uri: str) -> list[tuple[str, str]]:
     """The relative links of a page's source, as (path from docs/, anchor): a superset of the
     links MkDocs resolves, whose targets' existence decides how each is written (or warned
     of). Absolute and external addresses do not depend on other files."""
+    targets = _INLINE_LINK.findall(markdown) + _HTML_LINK.findall(markdown)
+    if "]:" in markdown:
+        targets += _REFERENCE.findall(markdown)
     found = set()
-    for match in _LINK_TARGETS.finditer(markdown):
-        target = next(group for group in match.groups() if group is not None)
+    for target in targets:
         if not target or _SCHEME.match(target) or target.startswith(("/", "#")):
             continue
         path, _, anchor = target.partition("#")
@@ -132,79 +144,232 @@ def page_key(fingerprint: str, src_uri: str, url: str, source: bytes, extra: str
 
 
 class PageCache:
-    """The entries of one cache folder, and the keys of the build that uses them."""
+    """The entries of one cache folder: the index of the last successful build, and the pack
+    this process appends to in the current one."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, max_bytes: int = MAX_BYTES) -> None:
         self.root = root
         self.pages = root / "pages"
-        self.trusted = self._read_manifest()
+        self.max_bytes = max_bytes
+        self.index = _read_manifest(root / MANIFEST)
+        # Names this build's packs: the processes forked to render pages inherit it.
+        self.build = f"{time.time_ns():x}-{os.getpid()}"
+        self._writer: tuple[int, int] | None = None  # (pid, descriptor) of this process's pack
+        self._readers: dict[str, Any] = {}
 
-    def _read_manifest(self) -> frozenset[str]:
-        try:
-            keys = json.loads((self.root / MANIFEST).read_text("utf-8"))["keys"]
-            return frozenset(key for key in keys if isinstance(key, str))
-        except (OSError, ValueError, KeyError, TypeError):
-            return frozenset()
-
-    def _path(self, key: str) -> Path:
-        return self.pages / key[:2] / key
+    @property
+    def trusted(self) -> frozenset[str]:
+        return frozenset(self.index)
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The entry stored under ``key``, or None if absent, untrusted or damaged."""
-        if key not in self.trusted:
+        place = self.index.get(key)
+        if place is None:
             return None
+        pack, offset, length = place
         try:
-            data = self._path(key).read_bytes()
+            stream = self._readers.get(pack) or self._open(pack)
+            stream.seek(offset)
+            record = stream.read(length)
         except OSError:
             return None
-        header, newline, body = data.partition(b"\n")
+        header, newline, body = record.partition(b"\n")
         if not newline or header != _header(key, body):
             return None
-        try:
-            entry = json.loads(body)
-        except ValueError:
-            return None
-        if not isinstance(entry, dict) or not isinstance(entry.get("html"), str) \
-                or not isinstance(entry.get("meta"), dict):
-            return None
-        return entry
+        return _entry(body)
+
+    def _open(self, pack: str) -> Any:
+        self._readers[pack] = stream = open(self.pages / pack, "rb")  # noqa: SIM115
+        return stream
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
-        """Store ``entry`` under ``key`` whole or not at all; a failure to write (or a value
-        JSON cannot hold exactly, in a page's metadata) only costs a render next time."""
-        try:
-            body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        except (TypeError, ValueError):
-            return
-        if json.loads(body) != entry:
+        """Append ``entry`` to this process's pack for this build; a failure to write (or a
+        value JSON cannot hold exactly, in a page's metadata) only costs a render next time.
+        No fsync: a record cut short by a crash fails its checksum and renders again."""
+        body = _body(entry)
+        if body is None:
             return
         try:
-            _write_whole(self._path(key), _header(key, body) + b"\n" + body)
+            _write_all(self._pack_descriptor(), _header(key, body) + b"\n" + body)
         except OSError:
             pass
 
-    def commit(self, keys: Iterable[str]) -> int:
-        """After a successful build: trust exactly its ``keys`` and remove every other entry.
-        Returns the entries removed."""
-        keys = frozenset(keys)
+    def _pack_descriptor(self) -> int:
+        pid = os.getpid()
+        if self._writer is None or self._writer[0] != pid:
+            self.pages.mkdir(parents=True, exist_ok=True)
+            name = self.pages / f"{self.build}-{pid}{PACK}"
+            self._writer = (pid, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644))
+        return self._writer[1]
+
+    def commit(self, reused: Iterable[str]) -> int:
+        """After a successful build: trust the entries it took from the cache (``reused``)
+        and every one it stored, within the size bound; remove everything else. Returns the
+        entries removed."""
+        self.close()
+        kept = {key: self.index[key] for key in reused if key in self.index}
+        kept.update(self._stored())
+        kept = _within(kept, self.max_bytes)
+        kept = self._compact(kept)
         self.root.mkdir(parents=True, exist_ok=True)
-        _write_whole(self.root / MANIFEST,
-                     json.dumps({"keys": sorted(keys)}).encode("utf-8"))
-        self.trusted = keys
-        removed = 0
-        for folder in (self.pages.iterdir() if self.pages.is_dir() else ()):
-            for path in folder.iterdir():
-                if path.name not in keys:
-                    path.unlink(missing_ok=True)
-                    removed += 1
-            if not any(folder.iterdir()):
-                folder.rmdir()
+        _write_whole(self.root / MANIFEST, json.dumps(
+            {"format": FORMAT.decode(), "entries": kept}, separators=(",", ":")).encode())
+        removed = len(set(self.index) - set(kept))
+        self.index = kept
+        self._remove_unused({pack for pack, _, _ in kept.values()})
         return removed
+
+    def close(self) -> None:
+        if self._writer is not None and self._writer[0] == os.getpid():
+            os.close(self._writer[1])
+        self._writer = None
+        for stream in self._readers.values():
+            stream.close()
+        self._readers = {}
+
+    def _stored(self) -> dict[str, list[Any]]:
+        """The whole records of this build's packs, every process's."""
+        found: dict[str, list[Any]] = {}
+        for path in sorted(self.pages.glob(f"{self.build}-*{PACK}")):
+            for key, offset, length in _records(path):
+                found[key] = [path.name, offset, length]
+        return found
+
+    def _compact(self, kept: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        """Packs mostly holding entries no build uses any more have their live records
+        copied into one new pack, so the cache stays within twice what it holds."""
+        live: dict[str, int] = {}
+        for pack, _, length in kept.values():
+            live[pack] = live.get(pack, 0) + length
+        sparse = {pack for pack, size in live.items() if size * 2 < _size(self.pages / pack)}
+        if not sparse:
+            return kept
+        target = self.pages / f"{self.build}-compacted{PACK}"
+        try:
+            return _copy_records(kept, sparse, self.pages, target)
+        except OSError:  # a full disk, say: keep the packs as they are
+            target.unlink(missing_ok=True)
+            return kept
+
+    def _remove_unused(self, packs: set[str]) -> None:
+        for path in self.pages.iterdir() if self.pages.is_dir() else ():
+            if path.name in packs:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)  # an older layout's folders
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _header(key: str, body: bytes) -> bytes:
-    return FORMAT + b" " + key.encode("ascii", "replace") + b" " + \
-        hashlib.sha256(body).hexdigest().encode("ascii")
+    return b" ".join((FORMAT, key.encode("ascii", "replace"),
+                      hashlib.sha256(body).hexdigest().encode("ascii"), b"%d" % len(body)))
+
+
+def _body(entry: dict[str, Any]) -> bytes | None:
+    """An entry as stored: its small fields as one line of JSON, then its HTML as it is (no
+    escaping of the bulk of the entry). None if JSON cannot hold the small fields exactly."""
+    fields = {name: value for name, value in entry.items() if name != "html"}
+    try:
+        line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        if json.loads(line) != fields:
+            return None
+        return line.encode("utf-8") + b"\n" + entry["html"].encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+
+
+def _entry(body: bytes) -> dict[str, Any] | None:
+    line, newline, html = body.partition(b"\n")
+    try:
+        entry = json.loads(line)
+        if not newline or not isinstance(entry, dict) or not isinstance(entry.get("meta"), dict):
+            return None
+        entry["html"] = html.decode("utf-8", "surrogatepass")
+    except ValueError:
+        return None
+    return entry
+
+
+def _records(path: Path) -> Iterator[tuple[str, int, int]]:
+    """(key, offset, length) of each whole-looking record of a pack, in order; the scan
+    stops at the first that is not (a pack cut short). Checksums are checked on reading."""
+    try:
+        stream = open(path, "rb")  # noqa: SIM115
+    except OSError:
+        return
+    with stream:
+        end, offset = os.fstat(stream.fileno()).st_size, 0
+        while offset < end:
+            stream.seek(offset)
+            header = stream.readline(HEADER_LIMIT)
+            parts = header.rstrip(b"\n").split(b" ")
+            if not header.endswith(b"\n") or len(parts) != 5 or b" ".join(parts[:2]) != FORMAT \
+                    or not parts[4].isdigit():
+                return
+            length = len(header) + int(parts[4])
+            if offset + length > end:
+                return
+            yield parts[2].decode("ascii", "replace"), offset, length
+            offset += length
+
+
+def _read_manifest(path: Path) -> dict[str, list[Any]]:
+    """The entries the last successful build trusted: key -> [pack, offset, length]. A
+    manifest of another format, or damaged, trusts nothing."""
+    try:
+        data = json.loads(path.read_bytes())
+        if data["format"] != FORMAT.decode():
+            return {}
+        return {key: place for key, place in data["entries"].items() if _is_place(place)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _is_place(place: object) -> bool:
+    return (isinstance(place, list) and len(place) == 3 and isinstance(place[0], str)
+            and place[0] == os.path.basename(place[0]) and place[0].endswith(PACK)
+            and all(isinstance(number, int) and number >= 0 for number in place[1:]))
+
+
+def _within(kept: dict[str, list[Any]], max_bytes: int) -> dict[str, list[Any]]:
+    """The entries, in key order, that fit in ``max_bytes``: past the bound, pages render."""
+    total, fitting = 0, {}
+    for key in sorted(kept):
+        total += kept[key][2]
+        if total > max_bytes:
+            break
+        fitting[key] = kept[key]
+    return fitting
+
+
+def _copy_records(kept: dict[str, list[Any]], packs: set[str], folder: Path,
+                  target: Path) -> dict[str, list[Any]]:
+    """Copy the records ``kept`` has in ``packs`` into ``target``; their new places."""
+    moved = dict(kept)
+    with open(target, "ab") as out:
+        for pack in sorted(packs):
+            records = sorted((place[1], place[2], key) for key, place in kept.items()
+                             if place[0] == pack)
+            with open(folder / pack, "rb") as source:
+                for offset, length, key in records:
+                    source.seek(offset)
+                    moved[key] = [target.name, out.tell(), length]
+                    out.write(source.read(length))
+    return moved
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
 
 
 def _write_whole(path: Path, data: bytes) -> None:

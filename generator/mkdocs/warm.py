@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,11 +44,13 @@ class WarningCounter(logging.Handler):
 @dataclass
 class WarmBuild:
     cache: PageCache
-    keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key, every page
+    keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key, when keyed ahead
     hits: dict[str, dict[str, Any]] = field(default_factory=dict)  # src_uri -> entry, no html
     counter: WarningCounter = field(default_factory=WarningCounter)
     _filter: logging.Filter | None = None
     _seen: int = 0  # search entries already attributed to a page
+    _key_of: Callable[[File], str] | None = None
+    pages: int = 0
 
     @classmethod
     def start(cls, config_file: Path) -> WarmBuild:
@@ -57,6 +59,7 @@ class WarmBuild:
         return warm
 
     def stop(self) -> None:
+        self.cache.close()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self._filter is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self._filter)
@@ -64,25 +67,30 @@ class WarmBuild:
 
     def plan(self, pages: Sequence[File], files: Files, config: MkDocsConfig,
              page_dates: dict[str, str], hand_written: Path) -> list[File]:
-        """Key every page, write the cached ones to the site; returns the pages to render."""
+        """Key the pages, write the cached ones to the site; returns the pages to render.
+        With nothing trusted in the cache (a cold build), each page is keyed by the process
+        that renders it, after rendering: the main process does not key them one by one
+        before the others start."""
         known = {file.src_uri: file for file in files}
         titles = {name: _title_lines(known[name].content_bytes)
                   for name in _untitled(config.nav) if name in known}
         fingerprint = build_fingerprint(Path(config.config_file_path), [config.nav, titles],
                                         config.theme.dirs, _builder(config))
+        self._key_of = _page_keys(fingerprint, known, page_dates, hand_written)
+        self.pages = len(pages)
+        if not self.cache.index:
+            return list(pages)
+        self.keys = {file.src_uri: self._key_of(file) for file in pages}
         misses = []
         for file in pages:
-            extra = f"{page_dates.get(file.src_uri, '')}|{(hand_written / file.src_uri).is_file()}"
-            key = page_key(fingerprint, file.src_uri, file.url, file.content_bytes, extra,
-                           known, lambda name: known[name].content_bytes)
-            self.keys[file.src_uri] = key
-            entry = self.cache.get(key)
+            entry = self.cache.get(self.keys[file.src_uri])
             if entry is None:
                 misses.append(file)
                 continue
             _write_page(entry.pop("html"), file.abs_dest_path)
             self.hits[file.src_uri] = entry
-            file.content_string = ""
+        for name in self.hits:
+            known[name].content_string = ""
         if self.hits:
             self._filter = SkippedPageFilter(frozenset(self.hits))
             logging.getLogger("mkdocs.commands.build").addFilter(self._filter)
@@ -110,10 +118,11 @@ class WarmBuild:
         if src_uri in self.hits:
             page.present_anchor_ids = set(self.hits[src_uri].get("anchors", ()))
             return
-        key = self.keys.get(src_uri)
         location = "" if page.url in (".", "./") else page.url
-        if key is None or not output or any(page_of(entry) != location for entry in added):
+        if self._key_of is None or not output \
+                or any(page_of(entry) != location for entry in added):
             return  # another process's page, or entries not its own: render it next time
+        key = self.keys.get(src_uri) or self._key_of(page.file)
         self.cache.put(key, {"html": output, "search": added, "title": page.title,
                              "meta": page.meta,
                              "anchors": sorted(page.present_anchor_ids or ())})
@@ -132,9 +141,28 @@ class WarmBuild:
         if self.counter.count:
             log.info("PaperWiki: the build warned, so the page cache keeps its previous pages")
             return
-        removed = self.cache.commit(self.keys.values())
+        removed = self.cache.commit(self.keys[name] for name in self.hits)
         log.info("PaperWiki: page cache: %d pages rendered, %d from the cache, %d stale "
-                 "entries removed", len(self.keys) - len(self.hits), len(self.hits), removed)
+                 "entries removed", self.pages - len(self.hits), len(self.hits), removed)
+
+
+def _page_keys(fingerprint: str, known: dict[str, File], page_dates: dict[str, str],
+               hand_written: Path) -> Callable[[File], str]:
+    """How a page's key is computed, in whichever process renders it. A page it links into
+    is read from its source file: another process's page, or a cached one, reads as empty
+    once the build skips it."""
+    sources = {name: file.abs_src_path for name, file in known.items()}
+
+    def read(name: str) -> bytes:
+        source = sources.get(name)
+        return Path(source).read_bytes() if source else known[name].content_bytes
+
+    def key_of(file: File) -> str:
+        extra = f"{page_dates.get(file.src_uri, '')}|{(hand_written / file.src_uri).is_file()}"
+        return page_key(fingerprint, file.src_uri, file.url, read(file.src_uri), extra, known,
+                        read)
+
+    return key_of
 
 
 def _untitled(nav: object) -> list[str]:
