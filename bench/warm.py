@@ -136,13 +136,47 @@ def measure_size(records: list[dict[str, Any]], extra: list[dict[str, Any]], rou
     add_papers(project, extra, work / "new")
     warm["100 papers added"] = build(project)
     size, files = tree_size(project / ".cache")
+    hugo = hugo_floor(project, work)
     result = {"papers": len(list((project / "content" / "papers").glob("*.yaml"))),
-              "cold": cold, "warm": warm, "cache_mb": size / 1e6, "cache_files": files}
+              "cold": cold, "warm": warm, "cache_mb": size / 1e6, "cache_files": files, "hugo": hugo}
     if serve:
         from serve import round_trip
 
         result["serve"] = round_trip(project, full=False, startup_timeout=1800)
     return result
+
+
+HUGO_LAYOUT = "<!doctype html><title>{{ .Title }}</title>{{ .Content }}\n"
+
+
+def hugo_floor(project: Path, work: Path) -> dict[str, Any] | None:
+    """Hugo over the same generated Markdown, with a one-line layout and raw HTML allowed:
+    a floor for what writing these pages can cost, not a like-for-like build (no theme,
+    navigation or search). None when `hugo` is not installed."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    site = work / "hugo"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(project / "docs", site / "content",
+                    ignore=shutil.ignore_patterns(".*", "*.bib", "*.json", "*.xml", "*.csv"))
+    for index in (site / "content").rglob("index.md"):  # Hugo's section pages
+        index.rename(index.with_name("_index.md"))
+    for layout in ("single", "list"):
+        (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+        (site / "layouts" / "_default" / f"{layout}.html").write_text(HUGO_LAYOUT, "utf-8")
+    (site / "config.toml").write_text(
+        'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS"]\n'
+        "[markup.goldmark.renderer]\nunsafe = true\n", "utf-8")
+    load = os.getloadavg()[0]
+    run = run_process([hugo, "--quiet", "--source", str(site)], cwd=site, timeout=1800,
+                      log_file=work / "logs" / "hugo")
+    if not run.ok:
+        return {"failed": run.failure()}
+    pages = len(list((site / "public").rglob("*.html")))
+    return {"wall": run.seconds, "cpu": run.cpu, "peak_mb": run.peak_kb / 1000, "load": load,
+            "pages": pages, "version": subprocess.run([hugo, "version"], capture_output=True,
+                                                      text=True).stdout.split()[1]}
 
 
 def report(args: argparse.Namespace, size: int, mode: str, result: dict[str, Any]) -> str:
@@ -170,6 +204,13 @@ def report(args: argparse.Namespace, size: int, mode: str, result: dict[str, Any
         first, edit = result["serve"]
         lines.append(f"| `paperwiki serve`: first build {first:.0f} s; one paper edited → "
                      f"page served | {edit:.1f} | – | – | – | – |")
+    hugo = result.get("hugo")
+    if hugo and "failed" not in hugo:
+        lines.append(f"| Hugo {hugo['version']} over the same Markdown, one-line layout "
+                     f"({hugo['pages']} pages; a floor, not a target) | {hugo['wall']:.1f} | "
+                     f"{hugo['cpu']:.1f} | {hugo['peak_mb']:.0f} | {hugo['load']:.1f} | – |")
+    elif hugo:
+        lines.append(f"| Hugo failed: {hugo['failed']} | – | – | – | – | – |")
     lines += ["", f"Cache on disk: {result['cache_mb']:.0f} MB in {result['cache_files']} "
               "files. Every cold run (wall, CPU s): " + "; ".join(
                   f"{label}: " + ", ".join(f"{run['wall']:.1f}/{run['cpu']:.1f}" for run in runs)

@@ -201,3 +201,33 @@ def test_the_banner_shows_problems_as_text() -> None:
     banner = problems_banner(["content/papers/x.yaml:3: <img src=x onerror=alert(1)> & more"])
     assert "<img" not in banner
     assert "content/papers/x.yaml:3: &lt;img src=x onerror=alert(1)&gt; &amp; more" in banner
+
+
+def test_folders_are_watched_through_notifications_and_reading_a_file_changes_nothing(
+        tmp_path: Path) -> None:
+    """content/ holds thousands of files: polling them twice a second would slow every build
+    beside it. A build reads every content file, which must not ask for another build."""
+    from generator.mkdocs.serving import BuildStatus, PreviewServer
+
+    folder, settings = tmp_path / "content", tmp_path / "mkdocs.yml"
+    folder.mkdir()
+    (folder / "paper.yaml").write_text("title: One\n", "utf-8")
+    settings.write_text("site_name: x\n", "utf-8")
+    server = PreviewServer(BuildStatus(), builder=lambda: None, host="127.0.0.1", port=0,
+                           root=str(tmp_path))
+    try:
+        server.watch(str(folder))
+        server.watch(str(settings))
+        assert server.notified_paths == {str(folder)}
+        (folder / "paper.yaml").read_text("utf-8")
+        time.sleep(0.5)
+        assert not server._want_rebuild
+        (folder / "paper.yaml").write_text("title: Two\n", "utf-8")
+        deadline = time.monotonic() + 5
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server._want_rebuild
+        server.unwatch(str(folder))
+        assert server.notified_paths == set()
+    finally:
+        server.shutdown()

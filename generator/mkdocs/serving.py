@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import watchdog.events
+import watchdog.observers
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
@@ -84,12 +87,57 @@ def run_build(build_once: Callable[[], None], status: BuildStatus) -> None:
 
 class PreviewServer(LiveReloadServer):
     """The live-reload server, with a banner while the last build failed and without
-    tracebacks for odd requests."""
+    tracebacks for odd requests.
+
+    Folders (content/, thousands of files) are watched through the system's change
+    notifications (inotify on Linux), not by MkDocs' polling: polling looks at every file twice
+    a second, which on a large wiki costs a build running beside it a share of the
+    interpreter, and notices an edit only at its next look. Single files (mkdocs.yml) are
+    still polled: an editor saving by replacing the file would end a notification watch on it.
+    A folder the system cannot watch is polled too."""
 
     def __init__(self, status: BuildStatus, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.status = status
         self.error_handler = self._error_page
+        self.polling = self.observer
+        # Started now, so that a folder it cannot watch fails when scheduled (and is polled).
+        self.notified = _ChangeObserver()
+        self.notified.start()
+        self.notified_paths: set[str] = set()
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        path = os.path.abspath(path)
+        if not os.path.isdir(path) or path in self._watched_paths:
+            super().watch(path, func, recursive=recursive)
+            return
+        try:
+            self.observer = self.notified
+            super().watch(path, func, recursive=recursive)
+            self.notified_paths.add(path)
+        except OSError as error:  # no notifications here (a limit reached, a network disk)
+            log.debug("PaperWiki: polling %s: %s", path, error)
+            self._watched_paths.pop(path, None)
+            self.observer = self.polling
+            super().watch(path, func, recursive=recursive)
+        finally:
+            self.observer = self.polling
+
+    def unwatch(self, path: str) -> None:
+        path = os.path.abspath(path)
+        self.observer = self.notified if path in self.notified_paths else self.polling
+        try:
+            super().unwatch(path)
+        finally:
+            self.observer = self.polling
+        if path not in self._watched_paths:
+            self.notified_paths.discard(path)
+
+    def shutdown(self, wait: bool = False) -> None:
+        self.notified.stop()
+        super().shutdown(wait)
+        if wait:
+            self.notified.join()
 
     def serve_request(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         try:
@@ -127,6 +175,22 @@ class PreviewServer(LiveReloadServer):
         page_html = ("<!doctype html><html lang=en><meta charset=utf-8>"
                      "<title>PaperWiki: the content has problems</title><body></body></html>")
         return self._inject_js_into_html(page_html.encode("utf-8"), self._visible_epoch)
+
+
+# What an edit does to a file; not reading it (opened, closed without writing), which every
+# build does to every content file.
+_CHANGES = [watchdog.events.FileCreatedEvent, watchdog.events.FileModifiedEvent,
+            watchdog.events.FileDeletedEvent, watchdog.events.FileMovedEvent,
+            watchdog.events.FileClosedEvent, watchdog.events.DirCreatedEvent,
+            watchdog.events.DirDeletedEvent, watchdog.events.DirMovedEvent]
+
+
+class _ChangeObserver(watchdog.observers.Observer):  # type: ignore[misc, valid-type]
+    """The system's observer, told only of changes."""
+
+    def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False,
+                 **options: Any) -> Any:
+        return super().schedule(event_handler, path, recursive=recursive, event_filter=_CHANGES)
 
 
 def problems_banner(problems: list[str]) -> str:
