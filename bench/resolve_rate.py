@@ -2,7 +2,7 @@
 
 Every primary record of the corpus (those with an arXiv id) becomes a paper file holding only
 its title and abstract, as a text listing leaves it; a fake Hugging Face endpoint on loopback
-(``tests/fakehub.py``) serves all of them, and ``resolve`` runs over the whole wiki through the
+(``harness/fakehub.py``) serves all of them, and ``resolve`` runs over the whole wiki through the
 real ``huggingface_hub`` client. A paper counts as recovered when its ``hf.arxiv`` is the
 record's id; any other id is wrong. Titles that two records share once normalised cannot be
 told apart by title, by design: they are reported, not counted as failures of the matcher.
@@ -29,7 +29,7 @@ from generator.arxiv import title_match_key  # noqa: E402
 from generator.hfapi import HubClient, RateLimiter  # noqa: E402
 from generator.resolve import resolve_papers  # noqa: E402
 from generator.store import ContentPaths  # noqa: E402
-from tests.fakehub import FakeHub  # noqa: E402
+from harness.fakehub import FakeHub  # noqa: E402
 
 
 def main() -> int:

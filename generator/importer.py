@@ -33,7 +33,14 @@ from .links import rewrite_mirrors
 from .listing import ListingEntry, completes, cut_off_warning, parse_listing
 from .processes import run_tasks, split
 from .records import ListingInfo, Paper, Settings, known_max
-from .store import ContentPaths, collect, load_listing, load_papers, load_settings
+from .store import (
+    LISTING_SUFFIXES,
+    ContentPaths,
+    collect,
+    load_listing,
+    load_papers,
+    load_settings,
+)
 
 SLUG_LENGTH = 80
 
@@ -166,9 +173,6 @@ def _listings_to_import(paths: ContentPaths, names: list[str],
     if problems:
         raise ContentError(problems)
     return listings
-
-
-LISTING_SUFFIXES = (".txt", ".json")  # a captured page, or a stored Daily Papers response
 
 
 def listing_file(paths: ContentPaths, listing_id: str) -> Path:

@@ -70,7 +70,13 @@ def relative_address(from_page: str, to_path: str) -> str:
     """How the page made from ``from_page`` links to ``to_path``, written relative to
     ``from_page``'s folder as between files of docs/ (``../topics/rl.md``): the link MkDocs
     would make of it, for the links we write as HTML ourselves."""
-    target = address(normpath(join(dirname(from_page), to_path)))
+    return href(from_page, normpath(join(dirname(from_page), to_path)))
+
+
+def href(from_page: str, to_file: str) -> str:
+    """How the page made from ``from_page`` links to the file ``to_file`` (both paths inside
+    docs/): ``href("papers/a.md", "topics/rl.md")`` is ``../../topics/rl/``."""
+    target = address(to_file)
     base = address(from_page) or "."
     if not base.endswith("/"):  # a page that is a file: links are relative to its folder
         base = dirname(base) or "."

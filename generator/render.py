@@ -7,14 +7,10 @@ bytes. Every piece of untrusted or curated text reaches a page through ``safehtm
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import arxiv
 from .byline import authors_html, highwire_tags, links_html, paper_links, same_as
@@ -24,12 +20,12 @@ from .facets import render_facets
 from .feeds import feed_links
 from .model import PaperEntry, Site, TopicEntry
 from .outputs import HOME, index_page, page, page_url
+from .outputs import page as page_path  # where `page` names a PaperPage
 from .processes import split
-from .safehtml import curated_html, link_html, text_html
-from .text import html_text, plain_text, replacer, truncate
+from .safehtml import curated_html, text_html
+from .templating import environment, front_matter
+from .text import html_text, plain_text, truncate
 
-LINK_NAMES = {"code": "Code", "project": "Project page", "model": "Model", "dataset": "Dataset",
-              "other": "Link"}
 DESCRIPTION_LENGTH = 200
 STATIC_INDEX_LIMIT = 2000  # above this, a static list of every paper would outweigh its use
 
@@ -54,26 +50,6 @@ def render_tasks(site: Site, site_url: str = "", parallel: bool = False,
             pages.others]
 
 
-def front_matter(**fields: object) -> str:
-    """YAML front matter of already-escaped values, one line per field.
-
-    Each value is written as JSON, which YAML reads as the same strings, numbers, lists and
-    mappings (quoted, so a title like ``null`` or ``2024-01-01`` stays text). yaml.dump
-    took a quarter of every paper page's rendering time."""
-    lines = (f"{key}: {_yaml_value(value)}\n" for key, value in fields.items() if value is not None)
-    return "---\n" + "".join(lines) + "---\n"
-
-
-# Characters YAML's reader rejects or reads as line breaks; JSON leaves them raw.
-_yaml_escapes = replacer({chr(code): f"\\u{code:04x}" for code in
-                          [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]})
-_json = json.JSONEncoder(ensure_ascii=False)
-
-
-def _yaml_value(value: object) -> str:
-    return _yaml_escapes(_json.encode(value))
-
-
 @dataclass(frozen=True)
 class PaperPage:
     """Everything a paper's page shows. Equal inputs make the same page, so within a process
@@ -88,16 +64,6 @@ class PaperPage:
     site_url: str
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                      autoescape=False)
-    env.filters.update(text=text_html, plain=html_text, when=time_html, link_name=LINK_NAMES.get)
-    env.globals.update(link_html=link_html)
-    return env
-
-
 @lru_cache(maxsize=20_000)
 def render_paper_page(page: PaperPage) -> str:
     paper = page.entry.paper
@@ -107,12 +73,13 @@ def render_paper_page(page: PaperPage) -> str:
                         source=paper.source, updated=_iso(paper.published), compact_nav=True,
                         schema_org=_schema_org(page), citation=highwire_tags(paper),
                         feeds=[{"title": title, "href": href} for title, href in page.feeds])
+    here = page_path("paper", paper.id)
     bibtex = bibtex_entry(page.entry, page.site_url, page.citation_key, with_abstract=False)
     identity = paper_links(paper)
     shown = {link.url for link in identity}
-    return _environment().get_template("paper.md.j2").render(
-        meta=meta, page=page, entry=page.entry, paper=paper,
-        note=paper.note and curated_html(paper.note, f"papers/{paper.id}.md"),
+    return environment().get_template("paper.md.j2").render(
+        meta=meta, page=page, entry=page.entry, paper=paper, here=here,
+        note=paper.note and curated_html(paper.note, here),
         citation_key=page.citation_key, bibtex=bibtex, authors=authors_html(paper),
         identity=links_html(identity),
         other_links=[link for link in page.entry.links if link.url not in shown])
@@ -151,7 +118,7 @@ class _Pages:
         self.site = site
         self.site_url = site_url
         self.site_name = site_name
-        self.env = _environment()
+        self.env = environment()
         # What every paper page shares, computed once (and before any fork).
         self.lines = paper_lines(site)
         self.paper_feeds = tuple((feed["title"], feed["href"])
@@ -265,13 +232,3 @@ def _newest(site: Site, paper_ids: Iterable[str]) -> str | None:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def time_html(day: date | str) -> str:
-    """A day as ``<time>``, which the stylesheet keeps on one line (no "2025-/10-22" on a
-    phone); anything but an ISO day ("undated") as it is. An ISO day is a valid ``<time>``
-    text on its own: no ``datetime`` attribute repeats it (28 bytes per date in lists)."""
-    text = day.isoformat() if isinstance(day, date) else day
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    return f'<time>{text}</time>'

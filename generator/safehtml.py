@@ -69,6 +69,15 @@ def text_html(text: str) -> str:
     return _inert(sanitise(_escaped(text)))
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def paragraphs_html(text: str) -> str:
+    """Untrusted text of paragraphs parted by blank lines, as ``<p>`` elements."""
+    return "\n".join(f"<p>{text_html(part.strip())}</p>" for part in _BLANK_LINE.split(text)
+                     if part.strip())
+
+
 def _escaped(text: str) -> str:
     return "".join(_math_span(part) if index % 2 else html.escape(part, quote=False)
                    for index, part in enumerate(math_split(text)))

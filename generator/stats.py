@@ -11,12 +11,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from .charts import Bar, Series, bar_chart, line_or_column_chart, topic_map
 from .model import PaperEntry, Site
 from .outputs import STATS as STATS_PAGE
-from .render import front_matter
+from .templating import environment, front_matter
 from .text import plain_text
 
 TOP_TOPICS = 5  # small multiples: more panels stop fitting on one screen
@@ -28,19 +26,13 @@ FEWEST_BARS, LONGEST_BAR_AT_LEAST = 3, 2
 
 
 def render_stats(site: Site) -> dict[str, str]:
-    """The statistics page, keyed by its path relative to docs/ (served at ``stats/``).
-
-    Called beside ``render_site`` (in generate.py), not from it: this module borrows
-    render.py's front matter, so render.py importing it back would be circular."""
-    env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                      autoescape=False)
+    """The statistics page, keyed by its path relative to docs/ (served at ``stats/``)."""
     meta = front_matter(title="Statistics",
                         description="Papers per month, per topic and with code, the organisations "
                                     "behind them, and a map of how topics overlap.")
     with_code, total = code_share(site.papers.values())
     organisations = sum(1 for e in site.papers.values() if e.paper.organization)
-    text = env.get_template("stats.md.j2").render(
+    text = environment().get_template("stats.md.j2").render(
         meta=meta, site=site, months=month_span(site), with_code=with_code,
         code_percent=_percent(with_code, total), organisations=organisations,
         top_count=len(top_topics(site, TOP_TOPICS)),

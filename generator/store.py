@@ -117,6 +117,7 @@ def _no_papers(paths: ContentPaths) -> Problem:
     return Problem(label, None, "the papers folder holds no paper (*.yaml) files", fix)
 
 
+LISTING_SUFFIXES = (".txt", ".json")  # a captured page, or a stored Daily Papers response
 _YAML_LIKE = re.compile(r"\.ya?ml$", re.IGNORECASE)
 
 
@@ -124,7 +125,7 @@ def stray_files(paths: ContentPaths) -> list[Problem]:
     """Warnings for files that look like content but are never read: `new-paper.yml`,
     `Paper.YAML`, a paper saved as `.txt`. They used to be skipped without a word."""
     folders = ((paths.papers, (".yaml",), lambda name: True),
-               (paths.listings, (".yaml", ".txt"), lambda name: True),
+               (paths.listings, (".yaml", *LISTING_SUFFIXES), lambda name: True),
                (paths.root, (".yaml",), _YAML_LIKE.search))  # beside folders and notes
     return [_stray(paths, folder / name, read) for folder, read, looks_like_content in folders
             for name in _unread(folder, read) if looks_like_content(name)]
@@ -142,7 +143,8 @@ def _unread(folder: Path, read: tuple[str, ...]) -> list[str]:
 
 def _stray(paths: ContentPaths, path: Path, read: tuple[str, ...]) -> ContentWarning:
     folder = paths.label(path.parent) + "/"
-    kinds = " and ".join(f"*{suffix}" for suffix in read)
+    names = [f"*{suffix}" for suffix in read]
+    kinds = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     return ContentWarning(paths.label(path), None, f"this file is not read: only {kinds} files "
                           f"in {folder} are", _stray_fix(path, folder))
 

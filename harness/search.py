@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 BUILTIN, PAGEFIND = "builtin", "pagefind"
 # The corpus of real records the benchmarks use, beside the repository (see bench/README.md).
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "hf_papers.jsonl"
 SHOWN = 20  # results looked at per query: two pages of Material's results, four of Pagefind's
+
 
 def use_pagefind(project: Path, drop_builtin: bool = True) -> None:
     """Switch a project's mkdocs.yml to Pagefind (and drop Material's search unless told)."""
@@ -38,20 +39,30 @@ def result_pages(page: Page, base: str, engine: str, query: str) -> list[str]:
     return _builtin_results(page, base, query)
 
 
-def _builtin_results(page: Page, base: str, query: str) -> list[str]:
-    if not page.url.startswith(base) or "#" in page.url:
-        page.goto(base)
-    page.locator("input.md-search__input").click()
+def search_box(page: Page) -> Locator:
+    """Material's search box, opened, once its index has loaded: a query typed earlier is
+    never run (and a test waiting for its results fails only on a busy machine)."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
     page.wait_for_function("() => document.querySelector('.md-search-result__meta')"
                            " && !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)",
                            timeout=60_000)
-    field = page.locator("input.md-search__input")
+    return page.locator("input.md-search__input")
+
+
+def type_query(field: Locator, query: str) -> None:
+    field.fill(query[:-1])
+    field.press(query[-1])  # Material searches on keyup, which fill() does not send
+
+
+def _builtin_results(page: Page, base: str, query: str) -> list[str]:
+    if not page.url.startswith(base) or "#" in page.url:
+        page.goto(base)
+    field = search_box(page)
     links = ".md-search-result__list > .md-search-result__item > a.md-search-result__link"
     field.fill("")
     field.press("End")  # an empty box clears the last query's results, which must not linger
     page.wait_for_function(f"() => !document.querySelector({links!r})", timeout=60_000)
-    field.fill(query[:-1])
-    field.press(query[-1])  # Material searches on keyup, which fill() does not send
+    type_query(field, query)
     _wait_until_stable(page, links)
     for _ in range(SHOWN // 10):  # Material shows ten results and more on scrolling
         page.locator(".md-search-result__list").evaluate(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.search import search_box, type_query
 from tests.browser import follow_search_result, serve_directory, watch_page
 
 pytestmark = pytest.mark.browser
@@ -24,8 +25,7 @@ def test_search_by_abstract_word_finds_and_opens_the_paper(browser, base_url: st
     page = browser.new_page()
     problems = watch_page(page, origin=base_url)
     page.goto(base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.fill("input.md-search__input", "perceptron")
+    type_query(search_box(page), "perceptron")
     title = follow_search_result(page, ".md-search-result__item a", MLP)
     assert title.startswith("Scaling MLPs: A Tale of Inductive Bias")
     assert problems == []

@@ -51,7 +51,7 @@ def test_topics_can_be_added_and_removed_by_hand(content: Path, tmp_path: Path) 
     edit(content, BCODER, "add_topics: [knowledge-distillation]", "remove_topics: [code]")
     files = generated(content, tmp_path)
     page = files[f"papers/{BCODER}.md"]
-    assert "../topics/knowledge-distillation.md" in page and "../topics/code.md" not in page
+    assert "../../topics/knowledge-distillation/" in page and "../../topics/code/" not in page
     assert f"../../papers/{BCODER}/" in files["topics/knowledge-distillation.md"]
     assert f"../../papers/{BCODER}/" not in files["topics/code.md"]
 
@@ -90,7 +90,7 @@ def test_duplicate_records_merge_into_one_page(content: Path, tmp_path: Path) ->
     moved = front_matter_of(files["papers/scaling-mlp-a-tale-of-inductive-bias.md"])
     assert moved["redirect"] == f"papers/{MLP}/" and moved["template"] == "redirect.html"
     kept = files[f"papers/{MLP}.md"]
-    assert "../listings/knowledge-distillation.md" in kept and "../listings/pretraining.md" in kept
+    assert "../../listings/knowledge-distillation/" in kept and "../../listings/pretraining/" in kept
     assert f"../../papers/{MLP}/" in files["listings/knowledge-distillation.md"]
 
 

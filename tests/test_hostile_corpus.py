@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from harness.search import search_box, type_query
 from tests.browser import serve_directory, watch_page
 from tests.hostile import ALL_PAYLOADS, FIELDS, PAYLOADS, corpus_project
 from tests.htmlscan import scan, url_scheme
@@ -147,19 +147,7 @@ def test_no_payload_runs_in_chromium(browser, corpus_site: Path) -> None:
 
 
 def _search(tab, base_url: str, query: str) -> None:
-    """Search and wait for results to show (titles and text of every payload among them).
-
-    A query typed before the search worker has read the index is not run again, so the query
-    is typed again until results show."""
+    """Search and wait for results to show (titles and text of every payload among them)."""
     tab.goto(base_url)
-    tab.locator("label.md-search__icon, .md-search__input").first.click()
-    results = tab.locator(".md-search-result__item").first
-    for _ in range(10):
-        tab.fill("input.md-search__input", "")
-        tab.keyboard.type(query)
-        try:
-            results.wait_for(timeout=3_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError(f"no search results for {query!r}")
+    type_query(search_box(tab), query)
+    tab.locator(".md-search-result__item").first.wait_for(timeout=30_000)

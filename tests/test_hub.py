@@ -1,6 +1,6 @@
 """resolve, add and import --day against a fake Hugging Face endpoint on loopback.
 
-The real ``huggingface_hub`` client talks HTTP to ``tests/fakehub.py``, which serves real
+The real ``huggingface_hub`` client talks HTTP to ``harness/fakehub.py``, which serves real
 records (``tests/fixtures/hf/``) and, on demand, faults: 429 with Retry-After, 500, a
 timeout, malformed JSON. After each: one clear line, a documented exit code, no half-written
 file, nothing a curator wrote lost.
@@ -21,7 +21,7 @@ from markupsafe import escape
 from generator.arxiv import paper_ref, title_match_key
 from generator.hfapi import HubClient, HubError, RateLimiter
 from generator.importer import paper_id_for
-from tests.fakehub import Fault, FakeHub, load_records
+from harness.fakehub import Fault, FakeHub, load_records
 from tests.project import copy_project, run_cli
 
 RECORDS = load_records()

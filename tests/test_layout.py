@@ -35,3 +35,12 @@ def test_the_adapter_types_its_hooks_with_the_builders_own_types() -> None:
         annotations = [arg.annotation for arg in hook.args.args[1:]]
         assert all(annotation is not None and ast.unparse(annotation) != "Any"
                    for annotation in annotations), hook.name
+
+
+def test_benchmarks_and_shared_helpers_do_not_import_tests() -> None:
+    """bench/ and harness/ run without the test suite: what both need lives in harness/."""
+    root = GENERATOR.parent
+    importing = {path.relative_to(root).as_posix() for folder in ("bench", "harness")
+                 for path in (root / folder).rglob("*.py") if "tests" in _imported_packages(path)}
+    assert importing == set()
+    assert "harness" in _imported_packages(root / "bench" / "resolve_rate.py")

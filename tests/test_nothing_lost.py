@@ -72,9 +72,9 @@ STRAY = {
     "only *.yaml files in content/papers/ are — if it is a paper, rename it to notes.yaml (in "
     "YAML); if not, move it out of content/papers/",
     "content/listings/new.TXT": "content/listings/new.TXT: warning: this file is not read: "
-    "only *.yaml and *.txt files in content/listings/ are — rename it to new.txt",
+    "only *.yaml, *.txt and *.json files in content/listings/ are — rename it to new.txt",
     "content/listings/new.yml": "content/listings/new.yml: warning: this file is not read: "
-    "only *.yaml and *.txt files in content/listings/ are — rename it to new.yaml",
+    "only *.yaml, *.txt and *.json files in content/listings/ are — rename it to new.yaml",
     "content/topics.yml": "content/topics.yml: warning: this file is not read: only *.yaml "
     "files in content/ are — rename it to topics.yaml",
 }
@@ -83,7 +83,8 @@ STRAY = {
 def _add_stray_files(project: Path) -> None:
     for name in STRAY:
         (project / name).write_text(PAPER, "utf-8")
-    for ignored in ("content/papers/.new-paper.yaml.swp", "content/README.md"):
+    for ignored in ("content/papers/.new-paper.yaml.swp", "content/README.md",
+                    "content/listings/daily-2025-01-02.json"):  # a stored API answer is read
         (project / ignored).write_text("not content", "utf-8")
 
 

@@ -126,7 +126,7 @@ FRONT_MATTER_VALUES = [
 
 @pytest.mark.parametrize("value", FRONT_MATTER_VALUES)
 def test_front_matter_reads_back_exactly(value: str) -> None:
-    from generator.render import front_matter
+    from generator.templating import front_matter
 
     fields = {"title": value, "flag": True, "count": 3,
               "nested": {"@type": value, "list": [value, {"title": value}]}}
