@@ -16,7 +16,7 @@ from datetime import date
 from .errors import ContentError, Problem
 from .hfapi import HubError, HubPaper, daily_papers
 from .listing import ListingEntry
-from .records import Settings
+from .records import CurationSettings
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def period(day: str | None = None, week: str | None = None, month: str | None = 
     raise ValueError("name a period with --day, --week or --month")
 
 
-def entries_of_response(body: bytes, source: str, settings: Settings) -> list[ListingEntry]:
+def entries_of_response(body: bytes, source: str,
+                        settings: CurationSettings) -> list[ListingEntry]:
     """The papers of a stored response that pass the filters, as listing entries whose
     identity (authors, links, counts) goes into the papers' ``hf:`` block."""
     try:
@@ -68,7 +69,7 @@ def entries_of_response(body: bytes, source: str, settings: Settings) -> list[Li
             if paper.abstract and _wanted(paper, settings)]
 
 
-def _wanted(paper: HubPaper, settings: Settings) -> bool:
+def _wanted(paper: HubPaper, settings: CurationSettings) -> bool:
     if (paper.upvotes or 0) < settings.min_upvotes:
         return False
     if not settings.import_keywords:

@@ -32,14 +32,14 @@ from .errors import ContentError, Problem, environment_problem
 from .links import rewrite_mirrors
 from .listing import ListingEntry, completes, cut_off_warning, parse_listing
 from .processes import run_tasks, split
-from .records import ListingInfo, Paper, Settings, known_max
+from .records import CurationSettings, ListingInfo, Paper, known_max
 from .store import (
     LISTING_SUFFIXES,
     ContentPaths,
     collect,
     load_listing,
     load_papers,
-    load_settings,
+    load_curation_settings,
 )
 
 SLUG_LENGTH = 80
@@ -100,7 +100,7 @@ def import_listings(paths: ContentPaths, names: Iterable[str] = (),
     ``new_listing`` describes the one named listing, which has no YAML yet; its YAML is
     written with the paper files, once the listing has parsed."""
     listings = _listings_to_import(paths, list(names), new_listing)
-    settings = load_settings(paths)
+    settings = load_curation_settings(paths)
     sightings: dict[str, _Sighting] = {}
     records = 0
     warnings = []
@@ -182,7 +182,8 @@ def listing_file(paths: ContentPaths, listing_id: str) -> Path:
     return json_file if json_file.exists() and not text_file.exists() else text_file
 
 
-def _parse(paths: ContentPaths, listing: ListingInfo, settings: Settings) -> list[ListingEntry]:
+def _parse(paths: ContentPaths, listing: ListingInfo,
+           settings: CurationSettings) -> list[ListingEntry]:
     text_file = listing_file(paths, listing.id)
     label = paths.label(text_file)
     if text_file.suffix == ".json":

@@ -15,7 +15,7 @@ from .citekeys import citation_keys
 from .errors import ContentError, ContentWarning, Problem
 from .links import extract_links
 from .processes import run_tasks
-from .records import Content, Link, ListingInfo, Paper, Settings, Topic, known_max
+from .records import Content, CurationSettings, Link, ListingInfo, Paper, Topic, known_max
 from .related import Document, Relation, related_papers
 from .topics import TopicRule, assign_topics, compile_rules
 
@@ -62,7 +62,7 @@ class Site:
     topics: dict[str, TopicEntry]
     listings: dict[str, ListingEntryView]
     redirects: dict[str, str]
-    settings: Settings
+    settings: CurationSettings
     citation_keys: dict[str, str]  # paper id -> BibTeX key, unique in the site
     warnings: tuple[Problem, ...] = ()  # shown by check and build, which go on
 

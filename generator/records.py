@@ -103,7 +103,11 @@ class ListingInfo:
 
 
 @dataclass(frozen=True)
-class Settings:
+class CurationSettings:
+    """What curators set in content/config.yaml: how papers are imported, matched and
+    shown. It is content, checked with the other content files (errors name its lines);
+    the site's own settings (mkdocs.yml) are ``settings.Settings``."""
+
     mirror_hosts: tuple[str, ...] = DEFAULT_MIRROR_HOSTS
     related_count: int = 5
     newest_count: int = 10
@@ -120,7 +124,7 @@ class Content:
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
     listings: tuple[ListingInfo, ...]
-    settings: Settings = field(default_factory=Settings)
+    settings: CurationSettings = field(default_factory=CurationSettings)
     warnings: tuple[Problem, ...] = ()  # files that look misplaced or misnamed (see store.py)
     pages: tuple[str, ...] = ()  # hand-written pages, relative to content/pages/ (and docs/)
 
@@ -294,9 +298,9 @@ def listing_from_mapping(listing_id: str, data: dict[str, Any], source: str) -> 
                        source=source, description=data.get("description"))
 
 
-def settings_from_mapping(data: dict[str, Any]) -> Settings:
-    defaults = Settings()
-    return Settings(mirror_hosts=tuple(data.get("mirror_hosts", defaults.mirror_hosts)),
+def curation_settings_from_mapping(data: dict[str, Any]) -> CurationSettings:
+    defaults = CurationSettings()
+    return CurationSettings(mirror_hosts=tuple(data.get("mirror_hosts", defaults.mirror_hosts)),
                     related_count=data.get("related_count", defaults.related_count),
                     newest_count=data.get("newest_count", defaults.newest_count),
                     fallback_topic=data.get("fallback_topic"),

@@ -22,7 +22,7 @@ from .importer import paper_id_for
 from .records import Paper, schema_problems
 from .atomic import write_atomically
 from .editing import new_paper_text, updated_paper_text
-from .store import ContentPaths, load_papers, load_settings
+from .store import ContentPaths, load_curation_settings, load_papers
 from .yamlfile import parse_yaml
 
 
@@ -158,7 +158,7 @@ def add_papers(paths: ContentPaths, client: HubClient, references: Iterable[str]
 
     A paper already in the wiki (same arXiv id) is left alone and named."""
     references = list(references)
-    settings = load_settings(paths)
+    settings = load_curation_settings(paths)
     ids = _arxiv_ids(references, settings.mirror_hosts)
     papers = _all_papers(paths)
     _check_topic(paths, topic)

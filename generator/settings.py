@@ -4,6 +4,10 @@ mkdocs.yml stays the one file a site owner edits: its site name, address and rep
 and the ``paperwiki`` plugin's options (where the content lives, the search engine, the
 number of processes). Reading it here, as plain YAML, keeps the commands that never build
 (``check``, ``import``, ``generate``) independent of the site builder.
+
+What curators set in content/config.yaml (mirror hosts, related papers, import filters) is
+``records.CurationSettings``: it is content, loaded and checked with the other content files,
+so that its errors name their line like any other.
 """
 
 from __future__ import annotations

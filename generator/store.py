@@ -20,8 +20,8 @@ from .errors import ContentError, ContentWarning, Problem
 from .files import read_file
 from .processes import run_tasks, split
 from .records import (
-    Content, ListingInfo, Paper, Settings, Topic, date_problem, listing_from_mapping,
-    paper_from_mapping, schema_problems, settings_from_mapping, topic_from_mapping,
+    Content, CurationSettings, ListingInfo, Paper, Topic, curation_settings_from_mapping,
+    date_problem, listing_from_mapping, paper_from_mapping, schema_problems, topic_from_mapping,
 )
 from .yamlfile import decode, parse_yaml
 
@@ -83,7 +83,7 @@ def load_content(paths: ContentPaths, parallel: bool = False) -> Content:
 
     With ``parallel``, paper files are read on every core."""
     problems: list[Problem] = []
-    settings = collect(problems, lambda: load_settings(paths)) or Settings()
+    settings = collect(problems, lambda: load_curation_settings(paths)) or CurationSettings()
     topics = collect(problems, lambda: _load_topics(paths)) or ()
     listings = tuple(_each(problems, sorted(paths.listings.glob("*.yaml")),
                            lambda path: load_listing(paths, path)))
@@ -204,10 +204,10 @@ def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str,
     return data
 
 
-def load_settings(paths: ContentPaths) -> Settings:
+def load_curation_settings(paths: ContentPaths) -> CurationSettings:
     if not os.path.lexists(paths.settings_file):  # a dangling link is read, and reported
-        return Settings()
-    return settings_from_mapping(_validated(paths, paths.settings_file, "config"))
+        return CurationSettings()
+    return curation_settings_from_mapping(_validated(paths, paths.settings_file, "config"))
 
 
 def _load_topics(paths: ContentPaths) -> tuple[Topic, ...]:

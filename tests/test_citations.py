@@ -12,7 +12,7 @@ from generator.citations import bibtex_entry, bibtex_text, render_bibliography
 from generator.citekeys import base_key, citation_keys
 from generator.listing import Organization
 from generator.model import PaperEntry, Site
-from generator.records import Paper, Settings
+from generator.records import CurationSettings, Paper
 from tests.project import shipped_model
 
 SITE_URL = "https://paperwiki.github.io/paperwiki/"
@@ -100,7 +100,7 @@ def entry(paper_id: str, title: str, published: date | None = date(2024, 1, 5),
 
 def small_site(*entries: PaperEntry) -> Site:
     return Site(papers={e.id: e for e in entries}, topics={}, listings={}, redirects={},
-                settings=Settings(), citation_keys=citation_keys(e.paper for e in entries))
+                settings=CurationSettings(), citation_keys=citation_keys(e.paper for e in entries))
 
 
 def test_shared_keys_get_suffixes_in_paper_id_order() -> None:

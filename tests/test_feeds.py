@@ -11,7 +11,7 @@ import pytest
 from generator.citekeys import citation_keys
 from generator.feeds import FEED_LIMIT, feed_links, render_feeds
 from generator.model import PaperEntry, Site, TopicEntry
-from generator.records import Paper, Settings, Topic
+from generator.records import CurationSettings, Paper, Topic
 from tests.project import shipped_model
 
 SITE_URL = "https://paperwiki.github.io/paperwiki/"
@@ -93,7 +93,7 @@ def small_site(*entries: PaperEntry) -> Site:
                               tuple(e.id for e in entries), (), ()),
               "empty": TopicEntry(Topic("empty", "Empty", "Nothing yet.", "test", 2), (), (), ())}
     return Site(papers={e.id: e for e in entries}, topics=topics, listings={}, redirects={},
-                settings=Settings(), citation_keys=citation_keys(e.paper for e in entries))
+                settings=CurationSettings(), citation_keys=citation_keys(e.paper for e in entries))
 
 
 def test_undated_papers_are_left_out_and_markup_is_escaped() -> None:

@@ -22,7 +22,7 @@ from generator.charts import Series, _wrap, line_or_column_chart, shared_papers
 from generator.citekeys import citation_keys
 from generator.listing import Organization
 from generator.model import PaperEntry, Site, TopicEntry, build_site
-from generator.records import Link, Paper, Settings, Topic
+from generator.records import CurationSettings, Link, Paper, Topic
 from generator.stats import (STATS_PAGE, month_span, papers_per_month, render_stats,
                              top_organisations, year_labels)
 from generator.store import ContentPaths, load_content
@@ -57,7 +57,7 @@ def make_site(topics: dict[str, str], papers: list[tuple[str, date | None, tuple
                                      tuple(p for p, _, t in papers if tid in t), (), ())
                      for tid, name in topics.items()}
     return Site(papers=entries, topics=topic_entries, listings={}, redirects={},
-                settings=Settings(), citation_keys=citation_keys(e.paper for e in entries.values()))
+                settings=CurationSettings(), citation_keys=citation_keys(e.paper for e in entries.values()))
 
 
 def svgs(text: str) -> dict[str, ET.Element]:

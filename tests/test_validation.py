@@ -18,9 +18,9 @@ from generator.errors import ContentError
 from generator.store import (
     ContentPaths,
     load_content,
+    load_curation_settings,
     load_listing,
     load_paper,
-    load_settings,
 )
 from tests.project import (
     BASE_PAPERS,
@@ -317,7 +317,7 @@ def _loader_accepts(kind: str, text: str, tmp_path: Path) -> bool:
         paths.papers.mkdir()
         paths.paper_file("a-paper").write_text("title: T\nabstract: A\n", "utf-8")
     load = {"paper": lambda: load_paper(paths, target), "topics": lambda: load_content(paths),
-            "listing": lambda: load_listing(paths, target), "config": lambda: load_settings(paths)}
+            "listing": lambda: load_listing(paths, target), "config": lambda: load_curation_settings(paths)}
     try:
         load[kind]()
     except ContentError:

@@ -37,6 +37,7 @@ from .parallel import (
     page_positions,
     process_count,
 )
+from .rawhtml import put_back, set_aside
 from .warm import WarmBuild
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
@@ -75,6 +76,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.page_dates: dict[str, str] = {}
         self.hand_written: dict[str, str] = {}  # docs path -> content file, set per build
         self.warm: WarmBuild | None = None
+        self.set_aside: dict[str, list[str]] = {}  # a generated page's HTML blocks, by page
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -217,7 +219,13 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         # (the indexes, the statistics) have nothing to edit, so they get no button.
         source = page.meta.get("source") or self.hand_written.get(page.file.src_uri)
         page.edit_url = self.settings.edit_url(source) if source else None
+        if page.file.src_uri not in self.hand_written:
+            markdown, self.set_aside[page.file.src_uri] = set_aside(markdown)
         return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The generated HTML blocks back in place (see rawhtml.py)."""
+        return put_back(html, self.set_aside.pop(page.file.src_uri, []))
 
 
 _PREFORMATTED = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.DOTALL)
