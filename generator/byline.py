@@ -76,13 +76,14 @@ ARXIV_KINDS = frozenset({"arxiv", "pdf", "hub"})
 
 
 def links_html(links: tuple[PaperLink, ...]) -> str | None:
-    """The row of links. arXiv, PDF and Hugging Face addresses are ours, built from an id the
+    """The row of links, each a small button (no separators between them: the stylesheet
+    spaces them). arXiv, PDF and Hugging Face addresses are ours, built from an id the
     schema allows only letters, digits, ``.``, ``-`` and ``/`` in, with constant labels: they
     are written directly (the sanitiser would cost a second at 10,000 papers). Code and
     project addresses come from outside and pass ``link_html``."""
     if not links:
         return None
-    return '<p class="pw-links">' + " · ".join(
+    return '<p class="pw-links">' + "".join(
         f'<a href="{link.url}">{link.label}</a>' if link.kind in ARXIV_KINDS
         else link_html(link.url, link.label) for link in links) + "</p>"
 

@@ -71,6 +71,9 @@ def render_paper_page(page: PaperPage) -> str:
                         description=html_text(truncate(plain_text(paper.abstract),
                                                        DESCRIPTION_LENGTH)),
                         source=paper.source, updated=_iso(paper.published), compact_nav=True,
+                        # In no navigation: the text takes the navigation's column on a
+                        # desktop; phones still find the navigation in the drawer.
+                        hide=["navigation"],
                         schema_org=_schema_org(page), citation=highwire_tags(paper),
                         feeds=[{"title": title, "href": href} for title, href in page.feeds])
     here = page_path("paper", paper.id)
