@@ -18,6 +18,7 @@ from .cards import PaperLine, paper_lines
 from .citations import bibtex_entry
 from .facets import render_facets
 from .feeds import feed_links
+from .homepage import most_upvoted_recent, new_since_last_capture
 from .model import PaperEntry, Site, TopicEntry
 from .outputs import HOME, index_page, page, page_url
 from .outputs import page as page_path  # where `page` names a PaperPage
@@ -184,6 +185,9 @@ class _Pages:
         meta = front_matter(title="Home", updated=self.dates.get("index.md"),
                             feeds=feed_links(self.site, "home", site_name=self.site_name))
         return self._render("home.md.j2", meta=meta, featured=featured, newest=newest,
+                            capture=new_since_last_capture(self.site),
+                            upvoted=most_upvoted_recent(self.site, self.site.settings.newest_count),
+                            newest_count=self.site.settings.newest_count,
                             site_name=text_html(self.site_name))
 
     def paper_index(self) -> str:
