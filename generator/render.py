@@ -196,7 +196,8 @@ class _Pages:
         papers = self.site.papers
         static = list(papers) if len(papers) <= STATIC_INDEX_LIMIT else []
         return self._render("papers.md.j2", static_ids=static, meta=front_matter(
-            title="All papers", updated=self.dates.get("papers/index.md")))
+            title="All papers", updated=self.dates.get("papers/index.md"),
+            hide=["navigation"]))  # its column would name this page alone; the filters take it
 
     def topic_index(self) -> str:
         return self._render("topics.md.j2", meta=front_matter(

@@ -114,3 +114,87 @@ def test_filtering_ten_thousand_papers_stays_responsive(browser, shipped_site: P
         assert shown.endswith(" of 10000 papers") and not shown.startswith("10000 ")
         print(f"10,000 papers: facets.json {size_kb:.0f} KB, applying a topic filter took {timing:.1f} ms")
         assert problems == []
+
+
+def _visible(page, selector: str) -> bool:
+    return page.locator(selector).is_visible()
+
+
+def test_show_more_appears_only_when_there_is_more(browser, shipped_site: Path,
+                                                   site_model: Site) -> None:
+    """Material's buttons are inline blocks: "Show more" showed under every result, even
+    an empty one."""
+    total = len(site_model.papers)
+    assert total > 100  # more than one page of results
+    with serve_directory(shipped_site) as base:
+        page, problems = _open_index(browser, f"{base}papers/")
+        assert _visible(page, ".pw-facets__more")
+        while _visible(page, ".pw-facets__more"):
+            page.click(".pw-facets__more")
+        assert page.locator("#pw-facets .pw-cards > li").count() == total
+        page.select_option("select[name=topic]", "knowledge-distillation")
+        assert page.locator("#pw-facets .pw-cards > li").count() == \
+            len(site_model.topics["knowledge-distillation"].papers) <= 100
+        assert not _visible(page, ".pw-facets__more")
+        assert problems == []
+
+
+def test_an_empty_result_offers_to_clear_the_filters(browser, shipped_site: Path,
+                                                     site_model: Site) -> None:
+    total = len(site_model.papers)
+    with serve_directory(shipped_site) as base:
+        page, problems = _open_index(browser, f"{base}papers/?year=2024&author=nobody-at-all")
+        assert page.locator(".pw-facets__status").inner_text() == f"0 of {total} papers"
+        assert not _visible(page, ".pw-facets__more")
+        clear = page.get_by_role("button", name="Clear filters")
+        assert clear.is_visible()
+        clear.click()
+        assert page.locator(".pw-facets__status").inner_text() == f"{total} of {total} papers"
+        assert page.url == f"{base}papers/"
+        assert page.input_value("select[name=year]") == "" and page.input_value("input[name=author]") == ""
+        assert not clear.is_visible()
+        assert problems == []
+
+
+def test_the_organisation_filter_lists_organisations_with_their_papers(
+        browser, shipped_site: Path, site_model: Site) -> None:
+    counts: dict[str, int] = {}
+    for entry in site_model.papers.values():
+        if entry.paper.organization:
+            counts[entry.paper.organization.name] = counts.get(entry.paper.organization.name, 0) + 1
+    assert counts
+    with serve_directory(shipped_site) as base:
+        page, problems = _open_index(browser, f"{base}papers/")
+        options = page.locator("select[name=org] option").all_inner_texts()
+        expected = [f"{name} ({n} paper{'s' if n != 1 else ''})"
+                    for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        assert options == ["Any organisation", *expected]
+        name = next(iter(sorted(counts)))
+        page.select_option("select[name=org]", name)
+        assert page.locator(".pw-facets__status").inner_text().startswith(f"{counts[name]} of ")
+        assert problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_filters_are_drawn_in_the_theme(browser, shipped_site: Path, scheme: str) -> None:
+    """The controls were the browser's defaults: small grey boxes, a borderless author field,
+    white in the dark theme."""
+    with serve_directory(shipped_site) as base:
+        page = browser.new_page(color_scheme=scheme)
+        problems = watch_page(page)
+        page.goto(f"{base}papers/")
+        page.wait_for_selector("#pw-facets[data-ready]")
+        styles = page.evaluate("""() => {
+            const body = getComputedStyle(document.querySelector('.md-typeset'));
+            return {page: [getComputedStyle(document.body).backgroundColor, body.color, body.fontFamily],
+                    controls: [...document.querySelectorAll('.pw-facets__form :is(select, input[type=search])')]
+                        .map(c => { const s = getComputedStyle(c); return [s.backgroundColor, s.color,
+                            s.fontFamily, s.borderTopWidth, s.borderTopStyle, c.getBoundingClientRect().height]; })};
+        }""")
+        background, colour, font = styles["page"]
+        assert len(styles["controls"]) == 5
+        for control in styles["controls"]:
+            assert control[:3] == [background, colour, font], control
+            assert control[3] != "0px" and control[4] == "solid"
+        assert len({round(control[5]) for control in styles["controls"]}) == 1  # one height
+        assert problems == []

@@ -44,18 +44,43 @@
     form.appendChild(select("year", "Year", [["", "All years"]].concat(
       Object.keys(years).sort().reverse().map(function (y) { return [y, y]; }))));
     form.appendChild(select("topic", "Topic", [["", "All topics"]].concat(data.topics)));
-    form.appendChild(select("org", "Organisation", [["", "Any"]].concat(
-      data.organizations.map(function (name) { return [name, name]; }))));
+    form.appendChild(select("org", "Organisation", [["", "Any organisation"]].concat(organisations(data))));
     var author = element("label", { class: "pw-facet" }, "Author ");
     author.appendChild(element("input", { type: "search", name: "author", placeholder: "Any", autocomplete: "off" }));
     form.appendChild(author);
     form.appendChild(select("sort", "Sort", [["newest", "Newest first"], ["oldest", "Oldest first"], ["upvotes", "Most upvoted"]]));
-    var code = element("label", { class: "pw-facet" });
+    var code = element("label", { class: "pw-facet pw-facet--check" });
     code.appendChild(element("input", { type: "checkbox", name: "code", value: "1" }));
     code.appendChild(document.createTextNode(" Has code"));
     form.appendChild(code);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     return form;
+  }
+
+  /* The organisations with their number of papers, most papers first: a reader sees at once
+     how much each choice holds (few papers name one before `paperwiki resolve`). */
+  function organisations(data) {
+    var counts = data.organizations.map(function () { return 0; });
+    data.papers.forEach(function (row) { if (row[COLUMNS.organization] >= 0) counts[row[COLUMNS.organization]] += 1; });
+    return data.organizations.map(function (name, index) { return [name, index]; })
+      .sort(function (a, b) { return counts[b[1]] - counts[a[1]] || cmp(a[0], b[0]); })
+      .map(function (pair) {
+        var count = counts[pair[1]];
+        return [pair[0], pair[0] + " (" + count + (count === 1 ? " paper)" : " papers)")];
+      });
+  }
+
+  /* What an empty result says, with a way out. */
+  function emptyNote(form, update) {
+    var note = element("p", { class: "pw-facets__empty" }, "No paper matches these filters. ");
+    var clear = element("button", { type: "button", class: "md-button pw-facets__clear" }, "Clear filters");
+    clear.addEventListener("click", function () {
+      form.reset();
+      update();
+      form.elements.year.focus();
+    });
+    note.appendChild(clear);
+    return note;
   }
 
   function readQuery(form) {
@@ -168,8 +193,9 @@
     var status = element("p", { class: "pw-facets__status", role: "status", "aria-live": "polite" });
     var list = element("ol", { class: "pw-cards pw-facets__results" });
     var more = element("button", { type: "button", class: "md-button pw-facets__more" }, "Show more");
+    var empty = emptyNote(form, update);
     container.textContent = "";
-    [form, status, list, more].forEach(function (node) { container.appendChild(node); });
+    [form, status, empty, list, more].forEach(function (node) { container.appendChild(node); });
     var current = [];
     function update() {
       var state = stateOf(form);
@@ -179,6 +205,7 @@
       drawRows(list, current.slice(0, PAGE_SIZE), data);
       status.textContent = current.length + " of " + data.papers.length + " papers";
       more.hidden = current.length <= PAGE_SIZE;
+      empty.hidden = current.length > 0;
       container.setAttribute("data-ready", String(Date.now()));
     }
     more.addEventListener("click", function () {
