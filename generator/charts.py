@@ -25,6 +25,7 @@ from .model import Site
 from .text import plain_text
 
 WIDTH = 720
+NARROW = 360  # each chart is drawn again this wide for phones, where 720 units made 6 px text
 FONT_SIZE = 12
 CHAR_WIDTH = 0.58 * FONT_SIZE  # an average glyph of the theme's sans-serif fonts
 MARK = "fill:var(--md-typeset-a-color,#4051b5)"  # the link colour: legible in light and dark
@@ -50,14 +51,14 @@ class Series:
 
 
 def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar],
-              maximum: float | None = None) -> str:
+              maximum: float | None = None, width: int = WIDTH) -> str:
     """Horizontal bars, label on the left and value on the right, one row per bar.
 
     ``maximum`` fixes the full length (1.0 for shares) so charts of the same kind compare."""
-    row, label_width = 22, _text_width([bar.label for bar in bars], WIDTH * 9 // 20)
-    value_width = _text_width([bar.text for bar in bars], WIDTH // 4)
+    row, label_width = 22, _text_width([bar.label for bar in bars], width * 9 // 20)
+    value_width = _text_width([bar.text for bar in bars], width // 4)
     start = label_width + 8
-    room = WIDTH - start - value_width - 8
+    room = width - start - value_width - 8
     top = max([maximum or 0.0] + [bar.value for bar in bars]) or 1.0
     labels: list[str] = []
     rects: list[str] = []
@@ -72,18 +73,18 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar],
     axis = f'<line x1="{_n(start)}" y1="0" x2="{_n(start)}" y2="{height}" style="{GRID}"/>'
     body = [f'<g style="{MARK}">', *rects, "</g>", '<g fill="currentColor">', *labels, *values,
             "</g>", axis]
-    return _svg(chart_id, title, description, height, body)
+    return _svg(chart_id, title, description, height, body, width=width)
 
 
 def line_or_column_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
                          series: Sequence[Series], axis_labels: Mapping[int, str] | None = None,
-                         kind: Literal["column", "line"] = "column") -> str:
+                         kind: Literal["column", "line"] = "column", width: int = WIDTH) -> str:
     """Counts along an axis (papers per month): one panel per series, stacked, on one scale.
 
     Several series become small multiples rather than overlapping lines: sparse monthly
     counts drawn on top of each other are unreadable, side by side they compare at a glance.
     ``axis_labels`` maps positions to the text under the axis (a year at each January)."""
-    plot = _Plot(left=36, width=WIDTH - 44, count=len(labels),
+    plot = _Plot(left=36, width=width - 44, count=len(labels),
                  ceiling=_ticks(max((max(s.values, default=0) for s in series), default=0))[-1],
                  panel=150 if len(series) == 1 else 64, titled=len(series) > 1)
     body = ['<g fill="currentColor">']
@@ -92,7 +93,7 @@ def line_or_column_chart(chart_id: str, title: str, description: str, labels: Se
     ends = {0: labels[0], len(labels) - 1: labels[-1]} if labels else {}
     body += _axis(plot, len(series), ends if axis_labels is None else axis_labels)
     body.append("</g>")
-    return _svg(chart_id, title, description, plot.bottom(len(series)) + 22, body)
+    return _svg(chart_id, title, description, plot.bottom(len(series)) + 22, body, width=width)
 
 
 @dataclass(frozen=True)
@@ -187,24 +188,26 @@ def _round_steps() -> Iterator[int]:
         scale *= 10
 
 
-def topic_map(site: Site) -> str:
+def topic_map(site: Site, width: int = WIDTH) -> str:
     """Topics as circles sized by their papers, joined by lines as thick as their shared papers.
 
     Nodes sit in curated order round an ellipse, evenly spaced in height so that horizontal
     labels never collide; related topics, listed together by curators, end up side by side.
     Each node links to its topic page, relative to the statistics page at ``stats/``."""
     ids = list(site.topics)
-    positions = _ellipse_positions(len(ids), MAP_CENTRE, radii=(190, 236))
+    centre = (width / 2, MAP_CENTRE[1])
+    positions = _ellipse_positions(len(ids), centre, radii=(190 * width / WIDTH, 236))
     biggest = max((len(entry.papers) for entry in site.topics.values()), default=0) or 1
     # Area, not radius, grows with the papers: a topic twice as big looks twice as big.
     sizes = {tid: 4 + 12 * math.sqrt(len(site.topics[tid].papers) / biggest) for tid in ids}
-    body = _edges(site, dict(zip(ids, positions)))
+    body = _edges(site, dict(zip(ids, positions)), centre)
     body.append('<g fill="currentColor">')
+    label = 22 * width // WIDTH  # characters a label's line holds beside its node
     for tid, (x, y) in zip(ids, positions):
-        body.append(_node(site, tid, x, y, sizes[tid], right=x >= WIDTH / 2))
+        body.append(_node(site, tid, x, y, sizes[tid], right=x >= width / 2, label=label))
     body.append("</g>")
     return _svg("pw-topic-map", "Topic map", _map_description(site), 2 * MAP_CENTRE[1], body,
-                role="group")
+                role="group", width=width)
 
 
 def shared_papers(site: Site) -> Counter[tuple[str, str]]:
@@ -233,7 +236,8 @@ def _ellipse_positions(count: int, centre: tuple[float, float],
     return positions
 
 
-def _edges(site: Site, at: dict[str, tuple[float, float]]) -> list[str]:
+def _edges(site: Site, at: dict[str, tuple[float, float]],
+           centre: tuple[float, float]) -> list[str]:
     """Curves bowed towards the centre, weakest first so the strongest are drawn on top."""
     shared = shared_papers(site)
     strongest = max(shared.values(), default=1)
@@ -242,7 +246,7 @@ def _edges(site: Site, at: dict[str, tuple[float, float]]) -> list[str]:
     weakest_first = sorted(shared.items(), key=lambda i: (i[1], order[i[0][0]], order[i[0][1]]))
     for (a, b), count in weakest_first:
         (x1, y1), (x2, y2) = at[a], at[b]
-        qx, qy = (x1 + x2) / 4 + MAP_CENTRE[0] / 2, (y1 + y2) / 4 + MAP_CENTRE[1] / 2
+        qx, qy = (x1 + x2) / 4 + centre[0] / 2, (y1 + y2) / 4 + centre[1] / 2
         weight = count / strongest
         out.append(f'<path d="M{_n(x1)} {_n(y1)}Q{_n(qx)} {_n(qy)} {_n(x2)} {_n(y2)}" '
                    f'stroke-width="{_n(0.8 + 5 * weight)}" '
@@ -251,7 +255,8 @@ def _edges(site: Site, at: dict[str, tuple[float, float]]) -> list[str]:
     return out
 
 
-def _node(site: Site, topic_id: str, x: float, y: float, radius: float, right: bool) -> str:
+def _node(site: Site, topic_id: str, x: float, y: float, radius: float, right: bool,
+          label: int) -> str:
     """A linked circle with its name beside it, on the outer side, wrapped onto two lines."""
     name, count = _name(site, topic_id), len(site.topics[topic_id].papers)
     label_x = x + radius + 5 if right else x - radius - 5
@@ -259,7 +264,7 @@ def _node(site: Site, topic_id: str, x: float, y: float, radius: float, right: b
             f"<title>{_escape(f'{name}: {count} paper' + 's' * (count != 1))}</title>"
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}"/>'
             f'<text y="{_n(y)}" text-anchor="{"start" if right else "end"}">'
-            f"{_spans(_wrap(name, 22), label_x)}</text></a>")
+            f"{_spans(_wrap(name, label), label_x)}</text></a>")
 
 
 def _spans(lines: list[str], x: float) -> str:
@@ -308,16 +313,20 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _svg(chart_id: str, title: str, description: str, height: float, body: list[str],
-         role: str = "img") -> str:
+         role: str = "img", width: int = WIDTH) -> str:
     """The outer element: named and described for screen readers, and scaled to the width of
-    the column by its viewBox, on a phone too (a minimum width cut charts off there).
+    the column by its viewBox, on a phone too (a minimum width cut charts off there). A
+    narrower drawing is the phones' one (``pw-chart__narrow``; the stylesheet shows one of
+    the two), its text as large on a phone as the wide one's on a desktop.
 
     Charts that hold links are a ``group``: ``img`` would hide their links from assistive
     technology while keyboards could still reach them."""
-    cid = _escape(chart_id)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" id="{cid}" viewBox="0 0 {WIDTH} '
-            f'{_n(height)}" width="{WIDTH}" height="{_n(height)}" role="{role}" '
-            f'aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" '
+    narrow = width != WIDTH
+    cid = _escape(chart_id + ("-narrow" if narrow else ""))
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" id="{cid}" viewBox="0 0 {width} '
+            f'{_n(height)}" width="{width}" height="{_n(height)}" role="{role}" '
+            + ('class="pw-chart__narrow" ' if narrow else "")
+            + f'aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" '
             f'font-size="{FONT_SIZE}" style="width:100%;height:auto">')
     lines = [head, f'<title id="{cid}-title">{_escape(title)}</title>',
              f'<desc id="{cid}-desc">{_escape(description)}</desc>', *body, "</svg>"]

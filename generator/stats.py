@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
-from .charts import Bar, Series, bar_chart, line_or_column_chart, topic_map
+from .charts import NARROW, WIDTH, Bar, Series, bar_chart, line_or_column_chart, topic_map
 from .model import PaperEntry, Site
 from .outputs import STATS as STATS_PAGE
 from .templating import environment, front_matter
@@ -40,18 +41,21 @@ def render_stats(site: Site) -> dict[str, str]:
     return {STATS_PAGE: text}
 
 
-def _charts(site: Site) -> dict[str, str | None]:
-    """Each chart's SVG, or None where there is nothing to draw yet."""
+def _charts(site: Site) -> dict[str, tuple[str, str] | None]:
+    """Each chart's SVG, wide and narrow (for phones), or None where there is nothing to
+    draw yet."""
     months = month_span(site)
-    return {
-        "months": _months_chart(site, months) if months else None,
-        "topic_months": _topic_months_chart(site, months) if months and site.topics else None,
-        "topics": _topics_chart(site) if site.topics else None,
-        "code": _code_chart(site) if site.papers else None,
-        "organisations": (_organisations_chart(site)
+    drawings: dict[str, Callable[[int], str] | None] = {
+        "months": partial(_months_chart, site, months) if months else None,
+        "topic_months": (partial(_topic_months_chart, site, months)
+                         if months and site.topics else None),
+        "topics": partial(_topics_chart, site) if site.topics else None,
+        "code": partial(_code_chart, site) if site.papers else None,
+        "organisations": (partial(_organisations_chart, site)
                           if worth_a_chart(top_organisations(site, TOP_ORGANISATIONS)) else None),
-        "map": topic_map(site) if site.topics else None,
+        "map": partial(topic_map, site) if site.topics else None,
     }
+    return {name: draw and (draw(WIDTH), draw(NARROW)) for name, draw in drawings.items()}
 
 
 def month_span(site: Site) -> list[str]:
@@ -99,14 +103,14 @@ def worth_a_chart(counts: list[tuple[str, int]]) -> bool:
             and max(count for _, count in counts) >= LONGEST_BAR_AT_LEAST)
 
 
-def year_labels(months: list[str]) -> dict[int, str]:
+def year_labels(months: list[str], most: int = 12) -> dict[int, str]:
     """Axis labels that never crowd: under two years, every few months ("2024-05"); beyond,
-    each year at its January, thinned to about a dozen, plus the first month's year when its
+    each year at its January, thinned to about ``most``, plus the first month's year when its
     January is off the axis and the next one is far enough away."""
     if len(months) < 24:
-        every = math.ceil(len(months) / 6)
+        every = math.ceil(len(months) / (most // 2))
         return {i: month for i, month in enumerate(months) if i % every == 0}
-    every = math.ceil(len(months) / 12 / 12)
+    every = math.ceil(len(months) / 12 / most)
     labels = {i: m[:4] for i, m in enumerate(months)
               if m.endswith("-01") and int(m[:4]) % every == 0}
     first_january = next(i for i, m in enumerate(months) if m.endswith("-01"))
@@ -115,7 +119,7 @@ def year_labels(months: list[str]) -> dict[int, str]:
     return dict(sorted(labels.items()))
 
 
-def _months_chart(site: Site, months: list[str]) -> str:
+def _months_chart(site: Site, months: list[str], width: int) -> str:
     counts = papers_per_month(site, months)
     busiest = max(range(len(months)), key=lambda i: (counts[i], -i))
     undated = len(site.papers) - sum(counts)
@@ -123,10 +127,10 @@ def _months_chart(site: Site, months: list[str]) -> str:
                    f"papers, the most in {months[busiest]} ({counts[busiest]})."
                    + (f" {undated} undated papers are not counted." if undated else ""))
     return line_or_column_chart("pw-months", "Papers per month", description, months,
-                                [Series("All papers", counts)], year_labels(months))
+                                [Series("All papers", counts)], _axis_labels(months, width), width=width)
 
 
-def _topic_months_chart(site: Site, months: list[str]) -> str:
+def _topic_months_chart(site: Site, months: list[str], width: int) -> str:
     series = [Series(plain_text(site.topics[tid].topic.name),
                      papers_per_month(site, months, site.topics[tid].papers))
               for tid in top_topics(site, TOP_TOPICS)]
@@ -134,16 +138,21 @@ def _topic_months_chart(site: Site, months: list[str]) -> str:
     description = f"One panel per topic, all on the same scale, months {months[0]} to " \
                   f"{months[-1]}. {summary}."
     return line_or_column_chart("pw-topic-months", "Papers per month in the largest topics",
-                                description, months, series, year_labels(months))
+                                description, months, series, _axis_labels(months, width), width=width)
 
 
-def _topics_chart(site: Site) -> str:
+def _axis_labels(months: list[str], width: int) -> dict[int, str]:
+    """Half as many labels under a narrow chart: its axis is half as long."""
+    return year_labels(months, 12 * width // WIDTH)
+
+
+def _topics_chart(site: Site, width: int) -> str:
     bars = [Bar(plain_text(site.topics[tid].topic.name), len(site.topics[tid].papers),
                 str(len(site.topics[tid].papers))) for tid in top_topics(site, len(site.topics))]
-    return bar_chart("pw-topics", "Papers per topic", _listed(bars), bars)
+    return bar_chart("pw-topics", "Papers per topic", _listed(bars), bars, width=width)
 
 
-def _code_chart(site: Site) -> str:
+def _code_chart(site: Site, width: int) -> str:
     rows = [("All papers", site.papers.values())]
     rows += [(plain_text(site.topics[tid].topic.name),
               [site.papers[p] for p in site.topics[tid].papers])
@@ -153,13 +162,15 @@ def _code_chart(site: Site) -> str:
         with_code, total = code_share(entries)
         bars.append(Bar(label, with_code / total if total else 0.0,
                         f"{_percent(with_code, total)}% · {with_code} of {total}"))
-    return bar_chart("pw-code", "Share of papers with code", _listed(bars), bars, maximum=1.0)
+    return bar_chart("pw-code", "Share of papers with code", _listed(bars), bars, maximum=1.0,
+                     width=width)
 
 
-def _organisations_chart(site: Site) -> str:
+def _organisations_chart(site: Site, width: int) -> str:
     bars = [Bar(name, count, str(count))
             for name, count in top_organisations(site, TOP_ORGANISATIONS)]
-    return bar_chart("pw-organisations", "Organisations with the most papers", _listed(bars), bars)
+    return bar_chart("pw-organisations", "Organisations with the most papers", _listed(bars), bars,
+                     width=width)
 
 
 def _listed(bars: list[Bar]) -> str:

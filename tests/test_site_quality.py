@@ -322,12 +322,37 @@ def test_stats_charts_scale_to_a_phone(contexts, base_url: str) -> None:
     page, problems = open_page(contexts, base_url, PAGES["stats"], viewport=PHONE,
                                is_mobile=True, has_touch=True, device_scale_factor=1)
     boxes = page.evaluate("""() => [...document.querySelectorAll('article svg[viewBox]')]
+        .filter(svg => svg.getClientRects().length)  /* the one of each pair that is shown */
         .map(svg => { const r = svg.getBoundingClientRect();
                       return [svg.id, Math.round(r.left), Math.round(r.right)]; })""")
     assert len(boxes) >= 4
     for chart, left, right in boxes:
         assert 0 <= left and right <= PHONE["width"], f"{chart} spans {left}-{right} px"
         assert right - left >= PHONE["width"] * 0.8, f"{chart} is {right - left} px wide"
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_chart_text_is_legible(contexts, base_url: str, screen: str) -> None:
+    """Drawn 720 units wide and scaled to a phone's column, chart text was 6 px high: phones
+    are shown a narrower drawing of each chart, desktops the wide one."""
+    options = {"viewport": DESKTOP} if screen == "desktop" else {
+        "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+    page, problems = open_page(contexts, base_url, PAGES["stats"], **options)
+    charts = page.evaluate("""() => [...document.querySelectorAll('article .pw-chart')].map(div =>
+        [...div.querySelectorAll('svg')].filter(svg => svg.getClientRects().length).map(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            const sizes = [...svg.querySelectorAll('text')].map(t =>
+                parseFloat(getComputedStyle(t).fontSize) * scale);
+            return [svg.id, Math.min(...sizes)];
+        }))""")
+    assert len(charts) >= 4
+    for shown in charts:
+        assert len(shown) == 1, f"not one drawing of the chart shown: {shown}"
+        chart, smallest = shown[0]
+        assert chart.endswith("-narrow") == (screen == "phone"), chart
+        assert smallest >= 11, f"{chart}: text {smallest:.1f} px high"
     assert problems == []
     page.close()
 

@@ -69,8 +69,10 @@ def svgs(text: str) -> dict[str, ET.Element]:
 def test_every_chart_is_named_described_and_parses(page: str) -> None:
     charts = svgs(page)
     # The shipped papers name three organisations, one paper each: a sentence, not a chart.
-    assert set(charts) == {"pw-months", "pw-topic-months", "pw-topics", "pw-code",
-                           "pw-topic-map"}
+    drawn = {"pw-months", "pw-topic-months", "pw-topics", "pw-code", "pw-topic-map"}
+    # Each drawn twice: wide, and narrow for phones.
+    assert set(charts) == drawn | {f"{chart}-narrow" for chart in drawn}
+    assert all(charts[f"{chart}-narrow"].get("class") == "pw-chart__narrow" for chart in drawn)
     assert "3 of the papers name the organisation that posted them: too few for a chart" in page
     for chart_id, chart in charts.items():
         assert chart.get("role") in ("img", "group")
@@ -163,7 +165,7 @@ def test_curated_and_scraped_text_is_escaped() -> None:
     assert "<script>" not in text and "<img" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
     charts = svgs(text)
-    assert len(charts) == 5  # not the organisations: one paper names one
+    assert len(charts) == 2 * 5  # wide and narrow; not the organisations: one paper names one
     names = [a.find(f"{SVG}title").text for a in charts["pw-topic-map"].iter(f"{SVG}a")]
     assert "<script>alert(1)</script> & co: 1 paper" in names  # the reader sees it as typed
 
