@@ -71,6 +71,59 @@
     }
   }
 
+  /* Search results show the indexed text of a page, where math is its TeX between \( and
+     \): each such span of a text node becomes an .arithmatex element, typeset as on the
+     pages. Only text nodes are touched (the result's own markup, such as the marks on
+     matched words, stays), and their text is moved with textContent, never read as HTML. */
+  var INLINE_MATH = /\\\((.+?)\\\)/;
+
+  function typesetResults(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var found = [];
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      if (INLINE_MATH.test(node.nodeValue) && !node.parentNode.closest(".arithmatex")) {
+        found.push(node);
+      }
+    }
+    found.forEach(function (node) {
+      var parts = node.nodeValue.split(new RegExp(INLINE_MATH.source, "g"));  // odd: TeX
+      var fragment = document.createDocumentFragment();
+      parts.forEach(function (part, index) {
+        if (index % 2 === 0) {
+          if (part) fragment.appendChild(document.createTextNode(part));
+          return;
+        }
+        var span = document.createElement("span");
+        span.className = "arithmatex";
+        span.textContent = "\\(" + part + "\\)";
+        fragment.appendChild(span);
+      });
+      node.parentNode.replaceChild(fragment, node);
+    });
+    if (found.length) renderMath(root);
+  }
+
+  function watchResults() {
+    if (typeof MutationObserver === "undefined") return;
+    // Material's result list, and Pagefind's on the search page.
+    [".md-search-result__list", "#pw-search"].forEach(function (selector) {
+      var root = document.querySelector(selector);
+      // Marked in script, not with an attribute: an attribute on Material's result list
+      // stopped its search from showing results.
+      if (!root || root.pwMathWatched) return;
+      root.pwMathWatched = true;
+      new MutationObserver(function () { typesetResults(root); })
+        .observe(root, { childList: true, subtree: true });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchResults);
+  } else {
+    watchResults();
+  }
+
   if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
     // Material for MkDocs emits on the first load and after every instant navigation.
     document$.subscribe(function () {
