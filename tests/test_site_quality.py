@@ -375,6 +375,7 @@ def test_readme_screenshots(contexts, base_url: str, tmp_path: Path) -> None:
     update = os.environ.get(SCREENSHOTS_ENV) == "1"
     shots = {
         "home.png": ("home", DESKTOP, {}),
+        "home-mobile.png": ("home", PHONE, {"is_mobile": True, "has_touch": True}),
         "paper.png": ("paper", DESKTOP, {}),
         "paper-mobile.png": ("paper", PHONE, {"is_mobile": True, "has_touch": True}),
     }
