@@ -94,9 +94,8 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
     paper = page.entry.paper
     data: dict[str, object] = {
         "@context": "https://schema.org", "@type": "ScholarlyArticle",
-        # The abstract is the page's own text: a shortened one keeps pages small.
+        # No description: the page's meta description already gives it, ten thousand times.
         "headline": plain_text(paper.title),
-        "description": truncate(plain_text(paper.abstract), DESCRIPTION_LENGTH),
         "keywords": [name for _, name in page.topics],
     }
     if paper.published:
