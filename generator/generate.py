@@ -22,7 +22,7 @@ from .model import Site, build_site
 from .nav import NavEntry, nav_file, page_title, site_navigation
 from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
-from .render import render_tasks
+from .render import PaperPageMemo, render_tasks
 from .stats import render_stats
 from .store import ContentPaths, hand_written_pages, load_content
 
@@ -40,13 +40,14 @@ class GenerateReport:
 def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
              site_name: str = "PaperWiki", extra_files: dict[str, str] | None = None,
              progress: Callable[[str], None] = lambda message: None,
-             parallel: bool = False) -> GenerateReport:
+             parallel: bool = False, paper_pages: PaperPageMemo | None = None) -> GenerateReport:
     """Load, enrich, render and write; raises ContentError before writing anything.
 
     ``extra_files`` are pages the site's configuration asks for (such as a search page),
-    written alongside the generated ones. ``parallel`` spreads enrichment and rendering over
-    the cores (for one-off builds: a long-running process gains more from its caches, which
-    work done in a forked child does not fill).
+    written alongside the generated ones. ``paper_pages`` renders paper pages through a
+    store of pages rendered before (a warm build's), with the same result. ``parallel``
+    spreads enrichment and rendering over the cores (for one-off builds: a long-running
+    process gains more from its caches, which work done in a forked child does not fill).
 
     Every file, pages, data files and the navigation, goes through one writer, which refuses
     two files at one address before anything is published. Each process writes the pages it
@@ -63,7 +64,7 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"rendering and writing pages …")
     static, extra = _static_pages(paths), extra_files or {}
-    tasks = [*render_tasks(site, site_url or "", parallel, site_name),
+    tasks = [*render_tasks(site, site_url or "", parallel, site_name, paper_pages),
              lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
     writer = DocsWriter(docs_dir)
     try:

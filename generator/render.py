@@ -41,12 +41,17 @@ def render_site(site: Site, site_url: str = "", site_name: str = "PaperWiki") ->
     return files
 
 
+# Renders a paper page through a store of pages rendered before (see generate()).
+PaperPageMemo = Callable[["PaperPage", Callable[["PaperPage"], str]], str]
+
+
 def render_tasks(site: Site, site_url: str = "", parallel: bool = False,
-                 site_name: str = "PaperWiki") -> list[Callable[[], dict[str, str]]]:
+                 site_name: str = "PaperWiki", memo: PaperPageMemo | None = None,
+                 ) -> list[Callable[[], dict[str, str]]]:
     """``render_site`` in independent pieces: runs of paper pages (one per core when
     ``parallel``), then every other page. The generator runs them beside its data files,
     so no core waits for another to finish the pages it does not share."""
-    pages = _Pages(site, site_url, site_name)
+    pages = _Pages(site, site_url, site_name, memo)
     return [*(partial(pages.papers, run) for run in split(list(site.papers.values()), parallel)),
             pages.others]
 
@@ -117,8 +122,10 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
 
 
 class _Pages:
-    def __init__(self, site: Site, site_url: str, site_name: str):
+    def __init__(self, site: Site, site_url: str, site_name: str,
+                 memo: PaperPageMemo | None = None):
         self.site = site
+        self.memo = memo
         self.site_url = site_url
         self.site_name = site_name
         self.env = environment()
@@ -151,7 +158,7 @@ class _Pages:
 
     def paper(self, entry: PaperEntry) -> str:
         site = self.site
-        return render_paper_page(PaperPage(
+        page = PaperPage(
             entry=entry,
             topics=tuple((tid, site.topics[tid].topic.name) for tid in entry.topics),
             listings=tuple((lid, site.listings[lid].listing.title)
@@ -159,7 +166,8 @@ class _Pages:
             related=tuple((self.lines[r.paper_id], ", ".join(map(text_html, r.terms)))
                           for r in entry.related),
             feeds=self.paper_feeds, citation_key=site.citation_keys[entry.id],
-            site_url=self.site_url))
+            site_url=self.site_url)
+        return self.memo(page, render_paper_page) if self.memo else render_paper_page(page)
 
     def topic(self, entry: TopicEntry) -> str:
         topic = entry.topic

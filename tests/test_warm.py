@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.mkdocs.mdcache import PaperPageMemo
 from generator.mkdocs.pagecache import CACHE_DIR, PageCache, link_targets
 from generator.mkdocs.warm import _title_lines, _untitled
 from tests.project import REPO, copy_project, run_build, run_paperwiki, tree_files
@@ -133,6 +134,7 @@ def test_after_every_kind_of_edit_a_warm_build_is_the_cold_build(tmp_path: Path)
     assert cached == 0 and rendered > SMALL
     shutil.copytree(project / "site", project / "cold")
     assert assert_warm_equals_cold(project, "no edit", cold_built=True) == (0, rendered)
+    assert f"paper pages' Markdown: {SMALL} from the cache, 0 rendered" in build(project)
 
     for label, apply, mostly_cached in EDITS:
         apply(project)
@@ -194,7 +196,7 @@ def test_an_entry_is_trusted_only_whole_under_its_key_and_after_a_commit(tmp_pat
     assert cache.commit([]) == 0
     assert PageCache(tmp_path).get(one) == ENTRY
 
-    [pack] = (tmp_path / "pages").iterdir()
+    [pack] = (tmp_path / "pages").glob("*.pack")
     data = pack.read_bytes()
     pack.write_bytes(data[:-3])
     assert PageCache(tmp_path).get(one) is None  # truncated
@@ -267,6 +269,24 @@ def test_the_cache_keeps_no_more_entries_than_its_size_bound(tmp_path: Path) -> 
     assert sorted(cache.trusted) == keys[:4]
     assert [path.stat().st_size for path in (tmp_path / "ten" / "pages").iterdir()] \
         == [record * 4]  # the pack of ten was compacted to the four kept
+
+
+def test_paper_pages_markdown_is_rendered_once_while_its_page_is_the_same(tmp_path: Path,
+                                                                          ) -> None:
+    renders: list[tuple[str, int]] = []
+
+    def render(page: tuple[str, int]) -> str:
+        renders.append(page)
+        return f"# {page[0]}\n\n{page[1]} π\n"
+
+    memo = PaperPageMemo(tmp_path)
+    first = [memo(("one", 1), render), memo(("two", 2), render)]
+    memo.commit()
+    memo = PaperPageMemo(tmp_path)
+    assert [memo(("one", 1), render), memo(("two", 3), render)] == [first[0], "# two\n\n3 π\n"]
+    assert renders == [("one", 1), ("two", 2), ("two", 3)]
+    memo.commit()  # ("two", 2) was not used: dropped
+    assert len(PaperPageMemo(tmp_path).cache.trusted) == 2
 
 
 def test_metadata_json_cannot_hold_exactly_is_not_cached(tmp_path: Path) -> None:

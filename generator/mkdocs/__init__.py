@@ -9,6 +9,7 @@ settings read without MkDocs (``settings.py``); this adapter hands them to the b
 - ``parallel.py``: rendering paper pages on every core inside one MkDocs build;
 - ``incremental.py``: rebuilding only the pages an edit touched under ``serve``;
 - ``pagecache.py`` and ``warm.py``: warm builds, taking unchanged pages from a page cache.
+- ``mdcache.py``: paper pages' Markdown kept between builds, for the generator.
 
 Moving to another builder means writing this package again, not touching the others.
 """

@@ -47,11 +47,12 @@ FORMAT = b"paperwiki-page-cache 2"
 CACHE_DIR = ".cache/paperwiki"
 MANIFEST = "manifest.json"
 PACK = ".pack"
+USED = ".used"
 HEADER_LIMIT = 512
 MAX_BYTES = 2 << 30  # entries kept at most; a 10,000-paper wiki's are about 0.4 GB
 # Whatever renders a page besides our own code and the theme's files.
 DISTRIBUTIONS = ("paperwiki", "mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-                 "jinja2", "pygments", "markupsafe")
+                 "jinja2", "pygments", "markupsafe", "nh3")
 
 # Relative links, three kinds, each a pattern with a literal start that the regular expression
 # engine finds quickly: [text](target), href="…" / src="…" of raw HTML, [reference]: target.
@@ -66,29 +67,29 @@ def cache_dir(config_file: Path) -> Path:
     return config_file.parent / CACHE_DIR
 
 
-def _sha256(*parts: bytes) -> str:
-    digest = hashlib.sha256()
+def digest(*parts: bytes) -> str:
+    hasher = hashlib.sha256()
     for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    return hasher.hexdigest()
 
 
 def tree_digest(folders: Iterable[str]) -> str:
     """Every file under ``folders`` (path and bytes): the theme, overrides/, our own code."""
-    digest = hashlib.sha256()
+    hasher = hashlib.sha256()
     for folder in folders:
         for root, dirs, names in os.walk(folder):
             dirs[:] = sorted(name for name in dirs if name != "__pycache__")
             for name in sorted(names):
                 path = os.path.join(root, name)
-                digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape"))
+                hasher.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape"))
                 with open(path, "rb") as stream:
-                    digest.update(hashlib.sha256(stream.read()).digest())
-    return digest.hexdigest()
+                    hasher.update(hashlib.sha256(stream.read()).digest())
+    return hasher.hexdigest()
 
 
-def _versions() -> str:
+def library_versions() -> str:
     found = []
     for name in DISTRIBUTIONS:
         try:
@@ -104,9 +105,9 @@ def build_fingerprint(config_file: Path, nav: object, theme_dirs: Iterable[str],
     (MkDocs or ProperDocs, which share configuration and plugins), and its version: pages
     name it in their head."""
     own_code = os.path.dirname(os.path.abspath(__file__))
-    return _sha256(FORMAT, builder.encode("utf-8"), config_file.read_bytes(),
+    return digest(FORMAT, builder.encode("utf-8"), config_file.read_bytes(),
                    json.dumps(nav, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-                   tree_digest([*theme_dirs, own_code]).encode(), _versions().encode())
+                   tree_digest([*theme_dirs, own_code]).encode(), library_versions().encode())
 
 
 def link_targets(markdown: str, src_uri: str) -> list[tuple[str, str]]:
@@ -138,8 +139,8 @@ def page_key(fingerprint: str, src_uri: str, url: str, source: bytes, extra: str
         existing = [candidate for candidate in (path, path + "/index.md", path + "/README.md")
                     if candidate in known]
         content = b"".join(read(name) for name in existing) if anchor else b""
-        links.append(f"{path}#{anchor}|{','.join(existing)}|{_sha256(content)}")
-    return _sha256(fingerprint.encode(), src_uri.encode(), url.encode(), source,
+        links.append(f"{path}#{anchor}|{','.join(existing)}|{digest(content)}")
+    return digest(fingerprint.encode(), src_uri.encode(), url.encode(), source,
                    extra.encode("utf-8"), "\n".join(links).encode("utf-8"))
 
 
@@ -154,61 +155,67 @@ class PageCache:
         self.index = _read_manifest(root / MANIFEST)
         # Names this build's packs: the processes forked to render pages inherit it.
         self.build = f"{time.time_ns():x}-{os.getpid()}"
-        self._writer: tuple[int, int] | None = None  # (pid, descriptor) of this process's pack
-        self._readers: dict[str, Any] = {}
+        self._writers: dict[str, tuple[int, int]] = {}  # kind -> (pid, descriptor)
+        self._readers: dict[str, int] = {}  # pack -> descriptor
 
     @property
     def trusted(self) -> frozenset[str]:
         return frozenset(self.index)
 
     def get(self, key: str) -> dict[str, Any] | None:
-        """The entry stored under ``key``, or None if absent, untrusted or damaged."""
+        """The entry stored under ``key``, or None if absent, untrusted or damaged. A hit is
+        noted as a use of the entry, by whichever process made it (see ``commit``)."""
         place = self.index.get(key)
         if place is None:
             return None
         pack, offset, length = place
         try:
-            stream = self._readers.get(pack) or self._open(pack)
-            stream.seek(offset)
-            record = stream.read(length)
+            # pread: processes forked after a pack was opened share its file offset.
+            record = os.pread(self._readers.get(pack) or self._open(pack), length, offset)
         except OSError:
             return None
         header, newline, body = record.partition(b"\n")
         if not newline or header != _header(key, body):
             return None
-        return _entry(body)
+        entry = _entry(body)
+        if entry is not None:
+            self._append(USED, key.encode("ascii", "replace") + b"\n")
+        return entry
 
-    def _open(self, pack: str) -> Any:
-        self._readers[pack] = stream = open(self.pages / pack, "rb")  # noqa: SIM115
-        return stream
+    def _open(self, pack: str) -> int:
+        self._readers[pack] = descriptor = os.open(self.pages / pack, os.O_RDONLY)
+        return descriptor
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
         """Append ``entry`` to this process's pack for this build; a failure to write (or a
         value JSON cannot hold exactly, in a page's metadata) only costs a render next time.
         No fsync: a record cut short by a crash fails its checksum and renders again."""
         body = _body(entry)
-        if body is None:
-            return
+        if body is not None:
+            self._append(PACK, _header(key, body) + b"\n" + body)
+
+    def _append(self, kind: str, data: bytes) -> None:
+        """Append to this process's file of ``kind`` (its pack, or the keys it used) for
+        this build, unbuffered: a forked process leaves without flushing anything."""
+        pid = os.getpid()
         try:
-            _write_all(self._pack_descriptor(), _header(key, body) + b"\n" + body)
+            if self._writers.get(kind, (None,))[0] != pid:
+                self.pages.mkdir(parents=True, exist_ok=True)
+                name = self.pages / f"{self.build}-{pid}{kind}"
+                self._writers[kind] = (pid, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                                                    0o644))
+            _write_all(self._writers[kind][1], data)
         except OSError:
             pass
 
-    def _pack_descriptor(self) -> int:
-        pid = os.getpid()
-        if self._writer is None or self._writer[0] != pid:
-            self.pages.mkdir(parents=True, exist_ok=True)
-            name = self.pages / f"{self.build}-{pid}{PACK}"
-            self._writer = (pid, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644))
-        return self._writer[1]
-
-    def commit(self, reused: Iterable[str]) -> int:
-        """After a successful build: trust the entries it took from the cache (``reused``)
-        and every one it stored, within the size bound; remove everything else. Returns the
-        entries removed."""
+    def commit(self, reused: Iterable[str] = ()) -> int:
+        """After a successful build: trust the entries it took from the cache (``reused``,
+        and those any of its processes noted using) and every one it stored, within the size
+        bound; remove everything else. Returns the entries removed."""
         self.close()
+        reused = {*reused, *self.used_keys()}
         kept = {key: self.index[key] for key in reused if key in self.index}
-        kept.update(self._stored())
+        kept.update(self.stored_records())
         kept = _within(kept, self.max_bytes)
         kept = self._compact(kept)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -220,14 +227,25 @@ class PageCache:
         return removed
 
     def close(self) -> None:
-        if self._writer is not None and self._writer[0] == os.getpid():
-            os.close(self._writer[1])
-        self._writer = None
-        for stream in self._readers.values():
-            stream.close()
+        for pid, descriptor in self._writers.values():
+            if pid == os.getpid():
+                os.close(descriptor)
+        self._writers = {}
+        for descriptor in self._readers.values():
+            os.close(descriptor)
         self._readers = {}
 
-    def _stored(self) -> dict[str, list[Any]]:
+    def used_keys(self) -> set[str]:
+        """The keys this build's processes noted using."""
+        found: set[str] = set()
+        for path in self.pages.glob(f"{self.build}-*{USED}"):
+            try:
+                found.update(path.read_text("ascii", "replace").split())
+            except OSError:
+                pass
+        return found
+
+    def stored_records(self) -> dict[str, list[Any]]:
         """The whole records of this build's packs, every process's."""
         found: dict[str, list[Any]] = {}
         for path in sorted(self.pages.glob(f"{self.build}-*{PACK}")):

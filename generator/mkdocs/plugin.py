@@ -29,6 +29,7 @@ from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths, hand_written_pages
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
+from .mdcache import PaperPageMemo
 from .parallel import (
     SAFE_PLUGINS,
     PageShards,
@@ -102,14 +103,21 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         extra = search_page() if self.config.search == "pagefind" else {}
+        cached = (self.config.cache and not self.serving
+                  and not set(config.plugins) - SAFE_PLUGINS)
+        memo = PaperPageMemo.of_project(Path(config.config_file_path)) if cached else None
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
                               site_url=_site_url(config), site_name=self.settings.site_name,
                               extra_files=extra,
                               parallel=not self.serving and self.config.jobs != 1,
-                              progress=lambda message: log.info("PaperWiki: %s", message))
+                              progress=lambda message: log.info("PaperWiki: %s", message),
+                              paper_pages=memo)
         except ContentError as error:
             raise ContentProblems(error) from None
+        if memo:
+            log.info("PaperWiki: paper pages' Markdown: %d from the cache, %d rendered",
+                     *memo.commit())
         config.nav = report.nav
         for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
             log.info("PaperWiki: %s", warning)
@@ -121,7 +129,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.incremental:
             self.incremental.start(config, report.removed)
         self.warm = None
-        if self.config.cache and not self.serving and not (set(config.plugins) - SAFE_PLUGINS):
+        if cached:
             self.warm = WarmBuild.start(Path(config.config_file_path))
 
     @event_priority(-100)  # fork after every other plugin has seen the files

@@ -1,0 +1,56 @@
+"""Paper pages' Markdown kept between builds: a warm build renders only the papers whose
+page changed.
+
+A paper page's Markdown is a function of one value, its ``PaperPage`` (everything the page
+shows: the paper, its topics, listings, related papers' cards, feeds, citation key, site
+address), and of the code and templates rendering it. So its key hashes that value's
+``repr`` (dataclasses, tuples, strings and numbers, written the same in every process) with
+the generator's own files (templates included) and the versions of Python and the libraries
+the text goes through. Entries live in ``.cache/paperwiki/markdown/`` in the page cache's
+format (see ``pagecache.py``): trusted whole, under their key, and only the entries the last
+successful run used or stored are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from .pagecache import FORMAT, PageCache, cache_dir, digest, library_versions, tree_digest
+
+Page = TypeVar("Page")
+GENERATOR = Path(__file__).resolve().parent.parent
+
+
+class PaperPageMemo:
+    """Markdown by ``PaperPage``: from the cache, else rendered and stored. Usable in the
+    processes the generator forks: each appends what it renders to a file of its own."""
+
+    @classmethod
+    def of_project(cls, config_file: Path) -> PaperPageMemo:
+        return cls(cache_dir(config_file))
+
+    def __init__(self, cache_root: Path) -> None:
+        self.cache = PageCache(cache_root / "markdown")
+        self.fingerprint = digest(FORMAT, b"markdown", tree_digest([str(GENERATOR)]).encode(),
+                                   library_versions().encode()).encode()
+
+    def __call__(self, page: Page, render: Callable[[Page], str]) -> str:
+        key = digest(self.fingerprint, repr(page).encode("utf-8", "surrogatepass"))
+        entry = self.cache.get(key)
+        if entry is not None:
+            return str(entry["html"])
+        markdown = render(page)
+        self.cache.put(key, {"html": markdown, "meta": {}})
+        return markdown
+
+    def commit(self) -> tuple[int, int]:
+        """After the generator succeeded: keep what this run used and stored. Returns how
+        many pages came from the cache and how many were rendered (and stored)."""
+        counts = len(self.cache.used_keys()), len(self.cache.stored_records())
+        try:
+            self.cache.commit()
+        except OSError:  # only costs renders next time
+            self.cache.close()
+        return counts
