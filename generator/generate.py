@@ -24,7 +24,7 @@ from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
 from .render import PaperPageMemo, render_tasks
 from .stats import render_stats
-from .store import ContentPaths, hand_written_pages, load_content
+from .store import ContentPaths, load_content
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class GenerateReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     seconds: dict[str, float]
+    hand_written: tuple[str, ...]  # pages copied from content/pages/, as named in docs/
 
 
 def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
@@ -63,7 +64,7 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     clock.lap("enrich")
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"rendering and writing pages …")
-    static, extra = _static_pages(paths), extra_files or {}
+    static, extra = _static_pages(paths, content.pages), extra_files or {}
     tasks = [*render_tasks(site, site_url or "", parallel, site_name, paper_pages),
              lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
     writer = DocsWriter(docs_dir)
@@ -84,7 +85,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
                            if name != NAV_FILE))
     removed = remove_stale(docs_dir, names)
     clock.lap("clean")
-    return GenerateReport(site, nav, len(names - {NAV_FILE}), written, removed, clock.laps)
+    return GenerateReport(site, nav, len(names - {NAV_FILE}), written, removed, clock.laps,
+                          content.pages)
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,9 @@ def _clash(path: str, first: str, second: str) -> Problem:
                    "rename the hand-written page")
 
 
-def _static_pages(paths: ContentPaths) -> dict[str, str]:
+def _static_pages(paths: ContentPaths, names: tuple[str, ...]) -> dict[str, str]:
     """Hand-written pages (the curation guide, an about page) published as they are."""
-    return {name: paths.read_text(paths.pages / name) for name in hand_written_pages(paths)}
+    return {name: paths.read_text(paths.pages / name) for name in names}
 
 
 def _data_files(site: Site, site_url: str | None, site_name: str) -> dict[str, str]:

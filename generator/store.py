@@ -94,10 +94,10 @@ def load_content(paths: ContentPaths, parallel: bool = False) -> Content:
     if problems:
         raise ContentError(problems)
     return Content(papers=tuple(papers), topics=topics, listings=listings, settings=settings,
-                   warnings=tuple(stray_files(paths)), pages=hand_written_pages(paths))
+                   warnings=tuple(stray_files(paths)), pages=_hand_written_pages(paths))
 
 
-def hand_written_pages(paths: ContentPaths) -> tuple[str, ...]:
+def _hand_written_pages(paths: ContentPaths) -> tuple[str, ...]:
     """The hand-written pages (the curation guide, an about page), relative to content/pages/
     and so to docs/, where they are published as they are."""
     if not paths.pages.is_dir():

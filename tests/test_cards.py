@@ -12,7 +12,7 @@ import pytest
 
 from generator.model import Site
 from tests.test_site_quality import (  # noqa: F401 - fixtures shared with the quality tests
-    DESKTOP, PAGES, PHONE, base_url, contexts, open_page)
+    DESKTOP, ON_A_PHONE, PAGES, PHONE, base_url, contexts, open_page)
 
 pytestmark = pytest.mark.browser
 
@@ -99,8 +99,7 @@ def test_the_index_draws_the_same_cards_as_the_static_list(contexts, base_url: s
 
 @pytest.mark.parametrize("name", ["home", "topic", "paper"])
 def test_cards_fit_a_phone(contexts, base_url: str, name: str) -> None:
-    page, problems = open_page(contexts, base_url, LISTS[name], viewport=PHONE,
-                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    page, problems = open_page(contexts, base_url, LISTS[name], **ON_A_PHONE)
     boxes = page.evaluate("""() => [...document.querySelectorAll('article ol.pw-cards > li, '
         + 'article .pw-chips > a')].map(e => { const r = e.getBoundingClientRect();
                                                return [Math.round(r.left), Math.round(r.right)]; })""")

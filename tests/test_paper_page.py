@@ -18,7 +18,8 @@ from tests.browser import serve_directory
 from tests.project import build_project, copy_project
 from tests.sitemap import base_path
 from tests.test_site_quality import (  # noqa: F401 - shared with the quality tests
-    BCODER, DESKTOP, PAGES, PHONE, SCHEMES, base_url, contexts, describe, open_page, run_axe, scheme_of)
+    BCODER, DESKTOP, ON_A_PHONE, PAGES, SCHEMES, base_url, contexts, describe, open_page, run_axe,
+    scheme_of)
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +29,7 @@ IDENTITY = ("hf:\n  arxiv: '2310.03173'\n  authors: [" + ", ".join(AUTHORS) + "]
             "  code: https://github.com/example/b-coder\n  stars: 1234\n"
             "  project_page: https://example.github.io/b-coder\n  upvotes: 7\n")
 SCREENS = {"desktop": {"viewport": {"width": 1366, "height": 900}},
-           "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True,
-                     "device_scale_factor": 1}}
+           "phone": ON_A_PHONE}
 
 
 @pytest.fixture(scope="module")

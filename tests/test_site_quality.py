@@ -52,6 +52,7 @@ FAILING_IMPACTS = ("serious", "critical")
 SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Material palette
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+ON_A_PHONE = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
 SCREENSHOTS_ENV = "PAPERWIKI_UPDATE_SCREENSHOTS"
 SCREENSHOTS_DIR = REPO / ".github" / "screenshots"
 SCREENSHOT_MAX_BYTES = 300_000
@@ -246,8 +247,7 @@ def test_search_dialog_has_an_accessible_name(contexts, base_url: str) -> None:
 
 @pytest.mark.parametrize("name", ["home", "paper", "papers-index", "topic"])
 def test_no_horizontal_scrolling_on_a_phone(contexts, base_url: str, name: str, tmp_path: Path) -> None:
-    page, problems = open_page(contexts, base_url, PAGES[name], viewport=PHONE,
-                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    page, problems = open_page(contexts, base_url, PAGES[name], **ON_A_PHONE)
     # A phone that finds the page too wide zooms out, widening the layout viewport, so the
     # page is measured against the screen's width, not window.innerWidth. Wide tables may
     # scroll inside Material's .md-typeset__scrollwrap; the page itself may not.
@@ -268,8 +268,7 @@ def test_no_horizontal_scrolling_on_a_phone(contexts, base_url: str, name: str, 
 
 
 def test_bibtex_stays_inside_its_box_on_a_phone(contexts, base_url: str) -> None:
-    page, problems = open_page(contexts, base_url, PAGES["paper"], viewport=PHONE,
-                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    page, problems = open_page(contexts, base_url, PAGES["paper"], **ON_A_PHONE)
     box, text = page.evaluate("""() => {
         const code = document.querySelector('.pw-bibtex code');
         return [[code.getBoundingClientRect().width, code.scrollWidth], code.textContent];
@@ -281,8 +280,7 @@ def test_bibtex_stays_inside_its_box_on_a_phone(contexts, base_url: str) -> None
 
 
 def test_home_buttons_do_not_touch_on_a_phone(contexts, base_url: str) -> None:
-    page, problems = open_page(contexts, base_url, PAGES["home"], viewport=PHONE,
-                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    page, problems = open_page(contexts, base_url, PAGES["home"], **ON_A_PHONE)
     boxes = page.evaluate("""() => [...document.querySelectorAll('article .md-button')]
         .map(b => { const r = b.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
     assert len(boxes) >= 2
@@ -300,8 +298,7 @@ def test_home_buttons_do_not_touch_on_a_phone(contexts, base_url: str) -> None:
 def test_a_visible_subscribe_button_leads_to_the_feed(contexts, base_url: str, name: str,
                                                       feed: str, screen: str) -> None:
     """The feeds were only a <link rel=alternate> in the head, which no browser shows."""
-    options = {"viewport": DESKTOP} if screen == "desktop" else {
-        "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+    options = {"viewport": DESKTOP} if screen == "desktop" else ON_A_PHONE
     page, problems = open_page(contexts, base_url, PAGES[name], **options)
     button = page.locator("article a.pw-subscribe")
     assert button.count() == 1 and button.is_visible()
@@ -319,8 +316,7 @@ def test_a_visible_subscribe_button_leads_to_the_feed(contexts, base_url: str, n
 
 def test_stats_charts_scale_to_a_phone(contexts, base_url: str) -> None:
     """Charts had a minimum width of 540 px and were cut off on a 390 px screen."""
-    page, problems = open_page(contexts, base_url, PAGES["stats"], viewport=PHONE,
-                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    page, problems = open_page(contexts, base_url, PAGES["stats"], **ON_A_PHONE)
     boxes = page.evaluate("""() => [...document.querySelectorAll('article svg[viewBox]')]
         .filter(svg => svg.getClientRects().length)  /* the one of each pair that is shown */
         .map(svg => { const r = svg.getBoundingClientRect();
@@ -337,8 +333,7 @@ def test_stats_charts_scale_to_a_phone(contexts, base_url: str) -> None:
 def test_chart_text_is_legible(contexts, base_url: str, screen: str) -> None:
     """Drawn 720 units wide and scaled to a phone's column, chart text was 6 px high: phones
     are shown a narrower drawing of each chart, desktops the wide one."""
-    options = {"viewport": DESKTOP} if screen == "desktop" else {
-        "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+    options = {"viewport": DESKTOP} if screen == "desktop" else ON_A_PHONE
     page, problems = open_page(contexts, base_url, PAGES["stats"], **options)
     charts = page.evaluate("""() => [...document.querySelectorAll('article .pw-chart')].map(div =>
         [...div.querySelectorAll('svg')].filter(svg => svg.getClientRects().length).map(svg => {
@@ -360,8 +355,7 @@ def test_chart_text_is_legible(contexts, base_url: str, screen: str) -> None:
 @pytest.mark.parametrize("name", ["paper", "listing", "topic"])
 def test_dates_do_not_break_on_a_phone(contexts, base_url: str, name: str) -> None:
     """A date at the end of a line went "2025-" on one line and "10-22" on the next."""
-    page, problems = open_page(contexts, base_url, PAGES[name], viewport=PHONE,
-                               is_mobile=True, has_touch=True, device_scale_factor=1)
+    page, problems = open_page(contexts, base_url, PAGES[name], **ON_A_PHONE)
     lines = page.evaluate("""() => [...document.querySelectorAll('article time')]
         .map(t => [t.textContent, t.getClientRects().length, getComputedStyle(t).whiteSpace])""")
     assert lines, "no <time> on the page"

@@ -27,7 +27,7 @@ from ..generate import generate
 from ..render import page_dates
 from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
-from ..store import ContentPaths, hand_written_pages
+from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
 from .mdcache import PaperPageMemo
 from .parallel import (
@@ -123,8 +123,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             log.info("PaperWiki: %s", warning)
         self.page_dates = page_dates(report.site)
         paths = self._paths(config)
-        self.hand_written = {name: paths.label(paths.pages / name)
-                             for name in hand_written_pages(paths)}
+        self.hand_written = {name: paths.label(paths.pages / name) for name in report.hand_written}
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:
             self.incremental.start(config, report.removed)

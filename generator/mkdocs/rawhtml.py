@@ -25,6 +25,7 @@ _BLOCK_TAG = re.compile(rf"<(/?)({_BLOCK_TAGS})[\s>/]")
 _VOID = frozenset({"hr"})
 _PLACEHOLDER = re.compile(r"<!--paperwiki-block-(\d+)-->")
 _BLANK_LINES = re.compile(r"(\n[ \t]*\n)")
+_MARKDOWN_ATTRIBUTE = re.compile(r"\smarkdown(?:=|\s|>)")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
@@ -51,7 +52,7 @@ def put_back(html: str, blocks: list[str]) -> str:
 def _is_whole_block(chunk: str) -> bool:
     if not _STARTS_WITH_BLOCK.match(chunk) or not chunk.rstrip().endswith(">"):
         return False
-    if "markdown" in chunk and re.search(r"\smarkdown(?:=|\s|>)", chunk):
+    if "markdown" in chunk and _MARKDOWN_ATTRIBUTE.search(chunk):
         return False  # md_in_html: its content is Markdown to convert
     balance: Counter[str] = Counter()
     for closing, tag in _BLOCK_TAG.findall(chunk):
