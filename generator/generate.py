@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .buildcache import BuildCache
 from .citations import render_bibliography
 from .docsdir import DocsWriter, remove_stale
 from .errors import ContentError, Problem
@@ -22,7 +23,7 @@ from .model import Site, build_site
 from .nav import NavEntry, nav_file, page_title, site_navigation
 from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
-from .render import PaperPageMemo, render_tasks
+from .render import render_tasks
 from .stats import render_stats
 from .store import ContentPaths, load_content
 
@@ -41,12 +42,12 @@ class GenerateReport:
 def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
              site_name: str = "PaperWiki", extra_files: dict[str, str] | None = None,
              progress: Callable[[str], None] = lambda message: None,
-             parallel: bool = False, paper_pages: PaperPageMemo | None = None) -> GenerateReport:
+             parallel: bool = False, cache: BuildCache | None = None) -> GenerateReport:
     """Load, enrich, render and write; raises ContentError before writing anything.
 
     ``extra_files`` are pages the site's configuration asks for (such as a search page),
-    written alongside the generated ones. ``paper_pages`` renders paper pages through a
-    store of pages rendered before (a warm build's), with the same result. ``parallel``
+    written alongside the generated ones. ``cache`` holds what builds before computed (parsed
+    papers, topic matches, related papers, paper pages' Markdown): a warm build reuses it, with the same result. ``parallel``
     spreads enrichment and rendering over the cores (for one-off builds: a long-running
     process gains more from its caches, which work done in a forked child does not fill).
 
@@ -57,15 +58,16 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     only replaced by a complete build."""
     clock = _Clock()
     progress(f"reading {paths.root.name}/ …")
-    content = load_content(paths, parallel)
+    content = load_content(paths, parallel, cache and cache.papers)
     clock.lap("load")
     progress(f"{len(content.papers)} papers: matching topics, finding related papers …")
-    site = build_site(content, parallel)
+    site = build_site(content, parallel, cache and cache.enrichment)
     clock.lap("enrich")
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"rendering and writing pages …")
     static, extra = _static_pages(paths, content.pages), extra_files or {}
-    tasks = [*render_tasks(site, site_url or "", parallel, site_name, paper_pages),
+    tasks = [*render_tasks(site, site_url or "", parallel, site_name,
+                                 cache and cache.paper_pages),
              lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
     writer = DocsWriter(docs_dir)
     try:

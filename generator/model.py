@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import date
 
 from .checks import check_content
 from .citekeys import citation_keys
+from .enrichcache import EnrichmentCache
 from .errors import ContentError, ContentWarning, Problem
 from .links import extract_links
 from .processes import run_tasks
@@ -88,16 +90,25 @@ UNSORTED = Topic(id="unsorted", name="Unsorted", source="content/topics.yaml", l
 NEIGHBOURS = 5
 
 
-def build_site(content: Content, parallel: bool = False) -> Site:
+def build_site(content: Content, parallel: bool = False,
+               cache: EnrichmentCache | None = None) -> Site:
     """Validate cross-references, apply curation, and enrich; raise ContentError on problems.
 
     With ``parallel``, related papers are computed on every core while topics are matched
-    and links found."""
+    and links found. With a ``cache``, topic matches and related papers computed before for
+    the same inputs are reused (see ``enrichcache.py``)."""
     papers, rules = _select(content)
-    related, (curated, links) = run_tasks([
-        lambda: related_papers([_document(p) for p in papers], content.settings.related_count,
-                               parallel),
-        lambda: (_curated(papers, rules, content), {p.id: _links(p) for p in papers})], parallel)
+    documents, count = [_document(p) for p in papers], content.settings.related_count
+    key = cache.related_key(documents, count) if cache else ""
+    related = cache.related(key) if cache else None
+    curate_and_link = partial(_curated_and_linked, papers, rules, content, cache)
+    if related is None:
+        (curated, links), related = run_tasks(
+            [curate_and_link, lambda: related_papers(documents, count, parallel)], parallel)
+        if cache:
+            cache.keep_related(key, related)
+    else:
+        curated, links = curate_and_link()
     entries = {p.id: PaperEntry(p, curated.assigned[p.id], links[p.id], related[p.id])
                for p in sorted(papers, key=_newest_first)}
     return Site(papers=entries, topics=_topics(curated.topics, entries),
@@ -105,6 +116,13 @@ def build_site(content: Content, parallel: bool = False) -> Site:
                 redirects=_redirects(content.papers, entries), settings=content.settings,
                 citation_keys=citation_keys(entry.paper for entry in entries.values()),
                 warnings=curated.warnings)
+
+
+def _curated_and_linked(papers: list[Paper], rules: list[TopicRule], content: Content,
+                        cache: EnrichmentCache | None,
+                        ) -> tuple[Curated, dict[str, tuple[Link, ...]]]:
+    """Run here, beside the related papers' processes: it notes topic matches in the cache."""
+    return _curated(papers, rules, content, cache), {p.id: _links(p) for p in papers}
 
 
 def curate(content: Content) -> Curated:
@@ -124,14 +142,15 @@ def _select(content: Content) -> tuple[list[Paper], list[TopicRule]]:
     return _visible_papers(content.papers), rules
 
 
-def _curated(papers: list[Paper], rules: list[TopicRule], content: Content) -> Curated:
+def _curated(papers: list[Paper], rules: list[TopicRule], content: Content,
+             cache: EnrichmentCache | None = None) -> Curated:
     """Topics from the rules; a paper they leave without one goes to the fallback topic (a
     new paper no rule foresaw must not stop the build), with a warning unless the curator
     chose that topic in content/config.yaml."""
     chosen = content.settings.fallback_topic
     fallback = next((t for t in content.topics if t.id == (chosen or UNSORTED.id)), UNSORTED)
     topic_ids = {topic.id for topic in content.topics} | {fallback.id}
-    matched = assign_topics(papers, rules)
+    matched = assign_topics(papers, rules, cache.topic_matching if cache else None)
     assigned, warnings, untopical = {}, [], []
     for paper in papers:
         topics = tuple(t for t in matched[paper.id] if t in topic_ids)

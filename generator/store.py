@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from .errors import ContentError, ContentWarning, Problem
 from .files import read_file
+from .papercache import PaperCache
 from .processes import run_tasks, split
 from .records import (
     Content, CurationSettings, ListingInfo, Paper, Topic, curation_settings_from_mapping,
@@ -78,17 +79,19 @@ class ContentPaths:
             return path.as_posix()
 
 
-def load_content(paths: ContentPaths, parallel: bool = False) -> Content:
+def load_content(paths: ContentPaths, parallel: bool = False,
+                 cache: PaperCache | None = None) -> Content:
     """Read and validate every content file; raise one ContentError listing all problems.
 
-    With ``parallel``, paper files are read on every core."""
+    With ``parallel``, paper files are read on every core. With a ``cache``, paper files
+    whose bytes it holds are not parsed again (see ``papercache.py``)."""
     problems: list[Problem] = []
     settings = collect(problems, lambda: load_curation_settings(paths)) or CurationSettings()
     topics = collect(problems, lambda: _load_topics(paths)) or ()
     listings = tuple(_each(problems, sorted(paths.listings.glob("*.yaml")),
                            lambda path: load_listing(paths, path)))
     found_before = len(problems)
-    papers = load_papers(paths, problems, parallel)
+    papers = load_papers(paths, problems, parallel, cache)
     if not papers and len(problems) == found_before:
         problems.append(_no_papers(paths))
     if problems:
@@ -161,15 +164,68 @@ def _stray_fix(path: Path, folder: str) -> str:
 
 
 def load_papers(paths: ContentPaths, problems: list[Problem], parallel: bool = False,
-                ) -> list[Paper]:
+                cache: PaperCache | None = None) -> list[Paper]:
     """Every paper file that loads, in file name order; the others' problems go to
     ``problems``. With ``parallel``, the files are read on every core."""
+    if cache is not None:
+        return _load_cached_papers(paths, problems, parallel, cache)
     papers: list[Paper] = []
     for loaded, found in run_tasks([partial(_load_papers, paths, run)
                                     for run in split(paper_files(paths), parallel)], parallel):
         papers += loaded
         problems += found
     return papers
+
+
+# One paper file's outcome: the paper (and its cache key and entry, if new), or its problems.
+_Loaded = tuple[int, Paper | None, list[Problem], str, Any]
+
+
+def _load_cached_papers(paths: ContentPaths, problems: list[Problem], parallel: bool,
+                        cache: PaperCache) -> list[Paper]:
+    """``load_papers`` through the cache. Every file is read here, and the papers the cache
+    holds rebuilt; only the others are parsed, on every core when there are many (forking
+    for a few costs more than it saves)."""
+    outcomes: list[_Loaded] = []
+    missed: list[tuple[int, Path, bytes, str]] = []
+    for index, path in enumerate(paper_files(paths)):
+        label = paths.label(path)
+        try:
+            data = paths.read_bytes(path)
+        except ContentError as error:
+            outcomes.append((index, None, list(error.problems), "", None))
+            continue
+        key = cache.key(label, data)
+        paper = cache.get(key, path.stem, label)
+        if paper is None:
+            missed.append((index, path, data, key))
+        else:
+            outcomes.append((index, paper, [], "", None))
+    for run in run_tasks([partial(_parse_papers, paths, cache, run)
+                          for run in split(missed, parallel)], parallel):
+        outcomes += run
+    papers = []
+    for _, paper, found, key, entry in sorted(outcomes, key=lambda outcome: outcome[0]):
+        problems += found
+        papers += [paper] if paper else []
+        if entry is not None:
+            cache.put(key, entry)
+    return papers
+
+
+def _parse_papers(paths: ContentPaths, cache: PaperCache,
+                  files: Sequence[tuple[int, Path, bytes, str]]) -> list[_Loaded]:
+    outcomes: list[_Loaded] = []
+    for index, path, data, key in files:
+        label = paths.label(path)
+        try:
+            mapping = _validated_text(decode(data, label), label, "paper", ("published",))
+        except ContentError as error:
+            outcomes.append((index, None, list(error.problems), key, None))
+            continue
+        paper = paper_from_mapping(path.stem, mapping, label)
+        outcomes.append((index, paper, [], key, cache.entry(mapping, paper)))
+    return outcomes
 
 
 def _load_papers(paths: ContentPaths, files: Sequence[Path]) -> tuple[list[Paper], list[Problem]]:
@@ -191,8 +247,11 @@ def _each(problems: list[Problem], files: Sequence[Path], load: Callable[[Path],
 
 
 def _validated(paths: ContentPaths, path: Path, kind: str, date_keys: tuple[str, ...] = ()) -> Any:
-    label = paths.label(path)
-    data = parse_yaml(paths.read_text(path), label)
+    return _validated_text(paths.read_text(path), paths.label(path), kind, date_keys)
+
+
+def _validated_text(text: str, label: str, kind: str, date_keys: tuple[str, ...] = ()) -> Any:
+    data = parse_yaml(text, label)
     if not isinstance(data, dict):
         raise ContentError(Problem(label, 1, "the file must be a mapping of `key: value` lines",
                                    "see the schema referenced at the top of the file"))

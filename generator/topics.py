@@ -231,10 +231,18 @@ def _class_end(pattern: str, start: int) -> int:
     return index + 1
 
 
-def assign_topics(papers: list[Paper], rules: list[TopicRule]) -> dict[str, tuple[str, ...]]:
+Matching = Callable[[str, str], tuple[str, ...]]
+
+
+def assign_topics(papers: list[Paper], rules: list[TopicRule],
+                  remembered: Callable[[list[TopicRule], Matching], Matching] | None = None,
+                  ) -> dict[str, tuple[str, ...]]:
     """Each paper's topic ids in the curated order of topics.yaml, hand-added ones last; none
-    when no rule matches (the model then gives the paper the fallback topic)."""
+    when no rule matches (the model then gives the paper the fallback topic). ``remembered``
+    wraps the rules' matching in a store of matches made before."""
     matching = _matcher(tuple(rules))
+    if remembered is not None:
+        matching = remembered(rules, matching)
     return {paper.id: _topics_of(paper, matching(paper.title, paper.abstract))
             for paper in papers}
 

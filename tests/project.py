@@ -244,3 +244,10 @@ def run_paperwiki(project: Path, *args: str) -> Result:
     """``paperwiki <args> --config-file <project>/mkdocs.yml`` in-process; exceptions are kept
     in the result (not raised) so tests can assert there was no traceback."""
     return CliRunner().invoke(main, [*args, "--config-file", str(project / "mkdocs.yml")])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file with ``new``; ``old`` must be there."""
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")

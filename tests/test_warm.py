@@ -16,7 +16,7 @@ import pytest
 from generator.mkdocs.mdcache import PaperPageMemo
 from generator.mkdocs.pagecache import CACHE_DIR, PageCache, link_targets
 from generator.mkdocs.warm import _title_lines, _untitled
-from tests.project import REPO, copy_project, run_build, run_paperwiki, tree_files
+from tests.project import REPO, copy_project, edit, run_build, run_paperwiki, tree_files
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # the sitemap's gzip header
 SMALL = 15  # papers of the small wiki: the shipped one's first, with its topics and pages
@@ -62,12 +62,6 @@ def assert_warm_equals_cold(project: Path, label: str, cold_built: bool = False,
 
 def paper(project: Path, index: int) -> Path:
     return sorted((project / "content" / "papers").glob("*.yaml"))[index]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def edit_paper(project: Path) -> None:

@@ -17,23 +17,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ..buildcache import BuildCache
 from .pagecache import FORMAT, PageCache, cache_dir, digest, library_versions, tree_digest
 
 Page = TypeVar("Page")
 GENERATOR = Path(__file__).resolve().parent.parent
 
 
+def build_cache(config_file: Path) -> BuildCache:
+    """A project's caches for one build of the generator: its stage caches, and its paper
+    pages' Markdown."""
+    root, code = cache_dir(config_file), generator_digest()
+    return BuildCache.in_folder(root, code, PaperPageMemo(root, code))
+
+
+def generator_digest() -> str:
+    """The generator's own files, templates included: what its output depends on besides
+    content and libraries."""
+    return tree_digest([str(GENERATOR)])
+
+
 class PaperPageMemo:
     """Markdown by ``PaperPage``: from the cache, else rendered and stored. Usable in the
     processes the generator forks: each appends what it renders to a file of its own."""
 
-    @classmethod
-    def of_project(cls, config_file: Path) -> PaperPageMemo:
-        return cls(cache_dir(config_file))
-
-    def __init__(self, cache_root: Path) -> None:
+    def __init__(self, cache_root: Path, code: str | None = None) -> None:
+        """``code`` is ``generator_digest()``, when the caller has it already."""
         self.cache = PageCache(cache_root / "markdown")
-        self.fingerprint = digest(FORMAT, b"markdown", tree_digest([str(GENERATOR)]).encode(),
+        self.fingerprint = digest(FORMAT, b"markdown", (code or generator_digest()).encode(),
                                    library_versions().encode()).encode()
 
     def __call__(self, page: Page, render: Callable[[Page], str]) -> str:

@@ -29,7 +29,7 @@ from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
-from .mdcache import PaperPageMemo
+from .mdcache import build_cache
 from .parallel import (
     SAFE_PLUGINS,
     PageShards,
@@ -105,14 +105,14 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         extra = search_page() if self.config.search == "pagefind" else {}
         cached = (self.config.cache and not self.serving
                   and not set(config.plugins) - SAFE_PLUGINS)
-        memo = PaperPageMemo.of_project(Path(config.config_file_path)) if cached else None
+        memo = build_cache(Path(config.config_file_path)) if cached else None
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
                               site_url=_site_url(config), site_name=self.settings.site_name,
                               extra_files=extra,
                               parallel=not self.serving and self.config.jobs != 1,
                               progress=lambda message: log.info("PaperWiki: %s", message),
-                              paper_pages=memo)
+                              cache=memo)
         except ContentError as error:
             raise ContentProblems(error) from None
         if memo:

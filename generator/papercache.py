@@ -1,0 +1,60 @@
+"""Parsed papers kept between builds: a paper file whose bytes did not change is not parsed
+or validated again.
+
+Parsing and validating ten thousand YAML files takes seconds; rebuilding the same papers from
+their validated data, stored as JSON, a fraction of that. An entry is keyed by the file's
+bytes and name (a paper's id and source come from its name) and by ``fingerprint``: the
+generator's own files (the schemas, the loader) and the versions of the libraries that read
+the file. Only a file that loaded without a problem is stored, and only when the paper
+rebuilt from the stored JSON is the very paper the file gave (same values, same types, same
+lines): a file with a problem is parsed every time, so its messages are those of a cold build.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .jsonstore import JsonStore, digest
+from .records import Paper, paper_from_mapping
+from .yamlfile import LineDict
+
+
+class PaperCache:
+    """Papers by their file's name and bytes. ``key`` and ``entry`` are pure, for the processes
+    the loader forks; ``get`` and ``put`` are the build's own, in the process that commits."""
+
+    def __init__(self, store: JsonStore, fingerprint: bytes) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+
+    def key(self, label: str, data: bytes) -> str:
+        return digest(self.fingerprint, label.encode("utf-8", "surrogatepass"), data)
+
+    def get(self, key: str, paper_id: str, label: str) -> Paper | None:
+        entry = self.store.get(key)
+        try:
+            return _paper(entry, paper_id, label) if entry is not None else None
+        except (KeyError, TypeError, ValueError, AttributeError):  # not an entry we wrote
+            return None
+
+    def entry(self, mapping: dict[str, Any], paper: Paper) -> Any | None:
+        """What to store for ``paper``, loaded from the validated ``mapping``; None when JSON
+        cannot give the same paper back (a value JSON has no exact form for)."""
+        try:
+            stored = json.loads(json.dumps({"data": mapping, "lines": paper.lines},
+                                           allow_nan=False))
+            again = _paper(stored, paper.id, paper.source)
+        except (ValueError, TypeError):
+            return None
+        same = repr(again) == repr(paper) and again.lines == paper.lines
+        return stored if same else None
+
+    def put(self, key: str, entry: Any) -> None:
+        self.store.put(key, entry)
+
+
+def _paper(entry: Any, paper_id: str, label: str) -> Paper:
+    data = LineDict(entry["data"])
+    data.key_lines = dict(entry["lines"])
+    return paper_from_mapping(paper_id, data, label)
