@@ -282,13 +282,14 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None, no_cache: boo
     """Check the content, generate the pages and build the site (strict).
 
     Checking comes first: with any content problem nothing is generated (exit 1). The new
-    site is built beside the old one and swapped in only when complete, so a failed build
+    site is built beside the old one and published only when complete, so a failed build
     leaves the previous site untouched. Large wikis render on every core (`jobs:` in the
     paperwiki plugin's options in mkdocs.yml; `jobs: 1` renders in one process).
 
     Pages whose inputs did not change since the last build are taken from the page cache in
     .cache/paperwiki/ beside mkdocs.yml (`cache: false` in the plugin's options, or
-    --no-cache, renders them all); the site is the same byte for byte.
+    --no-cache, renders them all); the site is the same byte for byte. Those still in the
+    site as the last build left them stay in place.
 
     \b
     Examples:
@@ -307,14 +308,16 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None, no_cache: boo
 
 
 def _build_into(config_file: Path, target: Path, cache: bool = True) -> None:
-    """Build into a staging folder beside ``target`` and swap it in once complete; exit 1, 3
+    """Build into a staging folder beside ``target`` and publish it once complete; exit 1, 3
     or 4 (see the module's docstring) when the build fails, with ``target`` untouched."""
     from .mkdocs.build import BuildFailed, build_site
+    from .mkdocs.livesite import publish
+    from .mkdocs.pagecache import cache_dir
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{process_tag()}", dir=target.parent))
     click.echo(f"Building the site into {target} …", err=True)
     try:
-        build_site(config_file, staging, cache=cache)
+        built = build_site(config_file, staging, cache=cache, replacing=target)
     except BuildFailed as failure:
         shutil.rmtree(staging, ignore_errors=True)
         problems = failure.problems
@@ -325,7 +328,7 @@ def _build_into(config_file: Path, target: Path, cache: bool = True) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(staging, target)
+    publish(staging, target, built, cache_dir(config_file.resolve()))
 
 
 @contextmanager
@@ -342,16 +345,6 @@ def one_run_at_a_time(paths: ContentPaths, command: str, site: Path | None = Non
             click.echo(f"Removed what interrupted runs left: "
                        f"{', '.join(paths.label(path) for path in removed)}", err=True)
         yield
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace the old site with the new in two renames, so a reader never sees half a site."""
-    retired = target.with_name(f".{target.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if target.exists():
-        target.rename(retired)
-    staging.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 @main.command()

@@ -138,6 +138,15 @@ def test_after_every_kind_of_edit_a_warm_build_is_the_cold_build(tmp_path: Path)
         else:
             assert cache_counts(build(project))[1] == 0, label
 
+    # Pages left in place by warm builds: one edited by hand, a file added; the build puts
+    # the page back and removes the file, as a cold build would not have them.
+    page = next((project / "site" / "papers").rglob("index.html"))
+    page.write_bytes(page.read_bytes() + b"<!-- edited by hand -->")
+    (project / "site" / "papers" / "stray.html").write_text("stray", "utf-8")
+    assert assert_warm_equals_cold(project, "site edited by hand")[0] == 0
+    counts = re.search(r"(\d+) from the cache \((\d+) of them left in place", build(project))
+    assert counts and counts[1] == counts[2], "an unchanged page was written again"
+
     damage_the_cache(project / CACHE_DIR)
     entries = len(read_manifest(project / CACHE_DIR))
     assert assert_warm_equals_cold(project, "damaged cache") == (2, entries - 2)
@@ -293,9 +302,12 @@ def test_link_targets_are_found_in_markdown_and_html() -> None:
     markdown = ("[a](../topics/nlp.md#top) [b](<other.md>) <a href=\"x/y.md\">c</a>\n"
                 "[ref]: ../papers.bib\n[ext](https://example.org/x.md) [self](#here)\n"
                 "![img](/abs.png)")
+    # Raw HTML passes through MkDocs untouched: its links depend on no other file.
     assert link_targets(markdown, "papers/p.md") == [
-        ("papers.bib", ""), ("papers/other.md", ""), ("papers/x/y.md", ""),
-        ("topics/nlp.md", "top")]
+        ("papers.bib", ""), ("papers/other.md", ""), ("topics/nlp.md", "top")]
+    # In a block md_in_html converts, they count too.
+    assert ("papers/x/y.md", "") in link_targets(f"<div markdown>\n{markdown}\n</div>",
+                                                 "papers/p.md")
 
 
 def test_the_titles_of_pages_the_navigation_leaves_untitled_are_part_of_every_key() -> None:

@@ -11,7 +11,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..errors import ContentError
-from .plugin import ContentProblems
+from .livesite import BuiltSite
+from .plugin import ContentProblems, PaperWikiPlugin
 
 
 class BuildFailed(Exception):
@@ -36,15 +37,21 @@ def prepare_logging(verbose: bool) -> None:
     logging.getLogger("mkdocs.plugins.paperwiki").setLevel(logging.INFO)
 
 
-def build_site(config_file: Path, site_dir: Path, cache: bool = True) -> None:
+def build_site(config_file: Path, site_dir: Path, cache: bool = True,
+               replacing: Path | None = None) -> BuiltSite:
     """Build the site of ``config_file`` into ``site_dir``, strictly; BuildFailed if it stops.
-    Without ``cache`` every page is rendered and the page cache is neither read nor written."""
+    Without ``cache`` every page is rendered and the page cache is neither read nor written.
+    ``replacing`` is the published site the new one will replace: pages the cache says are
+    unchanged there are left out of ``site_dir`` and named in the result (see livesite.py)."""
     try:
         config = load_config(str(config_file), strict=True)
         config.site_dir = str(site_dir)
-        if not cache and "paperwiki" in config.plugins:
-            config.plugins["paperwiki"].config.cache = False
+        plugin = config.plugins.get("paperwiki")
+        if isinstance(plugin, PaperWikiPlugin):
+            plugin.config.cache = plugin.config.cache and cache
+            plugin.live_site = replacing
         build(config)
+        return plugin.built if isinstance(plugin, PaperWikiPlugin) else BuiltSite()
     except MkDocsException as error:
         # MkDocs logs the plugin's message and re-raises a generic Abort; the cause tells
         # content problems (the curator's to fix) from a failed site build.

@@ -5,9 +5,9 @@ Each page's rendered HTML, its search-index entries and the anchors it defines a
 depends on (``page_key``): its Markdown source and address, the date the sitemap gives it,
 the targets of its links (whether each exists, and the source of any page it links into with
 an anchor), plus what every page shares (``build_fingerprint``): mkdocs.yml, the navigation,
-every file of the theme and of overrides/, this package's code and the versions of
-PaperWiki, MkDocs, Material and the Markdown libraries. When in doubt, render: a page whose
-key is not found renders as in a cold build.
+every file of overrides/ (and of a theme not installed as a package), this package's code
+and the versions of PaperWiki, MkDocs, Material and the Markdown libraries. When in doubt,
+render: a page whose key is not found renders as in a cold build.
 
 Filling the cache costs a cold build next to nothing: each process that renders pages appends
 them to a pack of its own (one file per process and build, no fsync), as one header line and
@@ -28,6 +28,7 @@ The cache is safe to lose, corrupt or share:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ import posixpath
 import re
 import shutil
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Container, Iterable, Iterator
@@ -54,10 +56,13 @@ MAX_BYTES = 2 << 30  # entries kept at most; a 10,000-paper wiki's are about 0.4
 DISTRIBUTIONS = ("paperwiki", "mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions",
                  "jinja2", "pygments", "markupsafe", "nh3")
 
-# Relative links, three kinds, each a pattern with a literal start that the regular expression
-# engine finds quickly: [text](target), href="…" / src="…" of raw HTML, [reference]: target.
+# Relative links, each kind a pattern with a literal start that the regular expression engine
+# finds quickly: [text](target), [reference]: target, and href="…" / src="…" of raw HTML.
+# MkDocs resolves raw HTML's links only in blocks md_in_html converts (`markdown` attribute).
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
-_HTML_LINK = re.compile(r"(?:href|src)\s*=\s*[\"']([^\"']*)[\"']")
+_HTML_LINKS = (re.compile(r"href\s*=\s*[\"']([^\"']*)[\"']"),
+               re.compile(r"src\s*=\s*[\"']([^\"']*)[\"']"))
+_MARKDOWN_IN_HTML = re.compile(r"<[^>]*\smarkdown(?:=|\s|>)")
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -105,27 +110,47 @@ def build_fingerprint(config_file: Path, nav: object, theme_dirs: Iterable[str],
     (MkDocs or ProperDocs, which share configuration and plugins), and its version: pages
     name it in their head."""
     own_code = os.path.dirname(os.path.abspath(__file__))
+    folders = [folder for folder in theme_dirs if not _installed(folder)]
     return digest(FORMAT, builder.encode("utf-8"), config_file.read_bytes(),
                    json.dumps(nav, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-                   tree_digest([*theme_dirs, own_code]).encode(), library_versions().encode())
+                   tree_digest([*folders, own_code]).encode(), library_versions().encode())
+
+
+def _installed(folder: str) -> bool:
+    """Whether ``folder`` belongs to an installed distribution (Material's templates, say):
+    its version, part of every key, names its files, and reading its fourteen thousand
+    icons would cost every build a second. overrides/ and themes installed for editing
+    (anywhere else) are read."""
+    folder = os.path.realpath(folder)
+    return any(os.path.commonpath([folder, packages]) == packages for packages in _PACKAGES)
+
+
+_PACKAGES = tuple({os.path.realpath(sysconfig.get_paths()[name]) for name in ("purelib", "platlib")})
 
 
 def link_targets(markdown: str, src_uri: str) -> list[tuple[str, str]]:
     """The relative links of a page's source, as (path from docs/, anchor): a superset of the
     links MkDocs resolves, whose targets' existence decides how each is written (or warned
     of). Absolute and external addresses do not depend on other files."""
-    targets = _INLINE_LINK.findall(markdown) + _HTML_LINK.findall(markdown)
+    targets = set(_INLINE_LINK.findall(markdown))
+    if "markdown" in markdown and _MARKDOWN_IN_HTML.search(markdown):
+        for pattern in _HTML_LINKS:
+            targets.update(pattern.findall(markdown))
     if "]:" in markdown:
-        targets += _REFERENCE.findall(markdown)
-    found = set()
-    for target in targets:
-        if not target or _SCHEME.match(target) or target.startswith(("/", "#")):
-            continue
-        path, _, anchor = target.partition("#")
-        path = unquote(path.split("?")[0])
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
-        found.add((resolved, anchor))
-    return sorted(found)
+        targets.update(_REFERENCE.findall(markdown))
+    folder = posixpath.dirname(src_uri)
+    return sorted({found for target in targets if (found := _resolve(folder, target))})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve(folder: str, target: str) -> tuple[str, str] | None:
+    """(path from docs/, anchor) of a relative link from a page in ``folder``; None for an
+    absolute or external address. Pages share most of their links' targets."""
+    if not target or _SCHEME.match(target) or target.startswith(("/", "#")):
+        return None
+    path, _, anchor = target.partition("#")
+    path = unquote(path.split("?")[0])
+    return posixpath.normpath(posixpath.join(folder, path)), anchor
 
 
 def page_key(fingerprint: str, src_uri: str, url: str, source: bytes, extra: str,
@@ -138,8 +163,8 @@ def page_key(fingerprint: str, src_uri: str, url: str, source: bytes, extra: str
     for path, anchor in link_targets(text, src_uri):
         existing = [candidate for candidate in (path, path + "/index.md", path + "/README.md")
                     if candidate in known]
-        content = b"".join(read(name) for name in existing) if anchor else b""
-        links.append(f"{path}#{anchor}|{','.join(existing)}|{digest(content)}")
+        content = digest(b"".join(read(name) for name in existing)) if anchor else ""
+        links.append(f"{path}#{anchor}|{','.join(existing)}|{content}")
     return digest(fingerprint.encode(), src_uri.encode(), url.encode(), source,
                    extra.encode("utf-8"), "\n".join(links).encode("utf-8"))
 

@@ -21,6 +21,7 @@ import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -131,6 +132,7 @@ class PageShards:
         if page.file.src_uri not in self.foreign:
             return markdown
         page.meta = {"template": SKIP_TEMPLATE, "search": {"exclude": True}}
+        render_nothing(page)
         return ""
 
     def prepare_environment(self, files: Files, config: MkDocsConfig) -> None:
@@ -188,6 +190,20 @@ class PageShards:
         if self._log_filter is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self._log_filter)
             self._log_filter = None
+
+
+def render_nothing(page: Page) -> None:
+    """A page rendered elsewhere (by another process, or taken from the cache) skips
+    Markdown: MkDocs builds a whole Markdown parser with every extension for each page, an
+    empty one too, which costs seconds over ten thousand pages. The page ends as rendering
+    its empty source would leave it."""
+    page.render = partial(_render_empty, page)  # type: ignore[method-assign]
+
+
+def _render_empty(page: Page, config: MkDocsConfig, files: Files) -> None:
+    page.content = ""
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def add_skip_template(env: jinja2.Environment) -> None:

@@ -29,9 +29,11 @@ from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
+from .livesite import BuiltSite
 from .mdcache import build_cache
 from .parallel import (
     SAFE_PLUGINS,
+    SKIP_TEMPLATE,
     PageShards,
     add_skip_template,
     can_fork,
@@ -78,6 +80,10 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.hand_written: dict[str, str] = {}  # docs path -> content file, set per build
         self.warm: WarmBuild | None = None
         self.set_aside: dict[str, list[str]] = {}  # a generated page's HTML blocks, by page
+        # The published site a build replaces (`paperwiki build` stages the new one beside
+        # it): its unchanged pages may stay in place (see livesite.py).
+        self.live_site: Path | None = None
+        self.built = BuiltSite()
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -127,9 +133,11 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
         if self.incremental:
             self.incremental.start(config, report.removed)
-        self.warm = None
+        self.warm, self.built = None, BuiltSite()
         if cached:
-            self.warm = WarmBuild.start(Path(config.config_file_path))
+            # Pagefind indexes the staged site, so it must hold every page.
+            live = self.live_site if self.config.search != "pagefind" else None
+            self.warm = WarmBuild.start(Path(config.config_file_path), live)
 
     @event_priority(-100)  # fork after every other plugin has seen the files
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -191,6 +199,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                 raise PluginError(str(error)) from None
         if self.warm:
             self.warm.finish()
+            self.built = self.warm.built
 
     def on_build_error(self, error: Exception) -> None:
         if self.shards.is_worker:
@@ -220,8 +229,10 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.warm:
             markdown = self.warm.skip_if_cached(markdown, page)
         # The sitemap's lastmod: the content's own date, or none (not the day of the build).
-        # Set here for every page, those other processes render included.
+        # Set here for every page, those rendered elsewhere included.
         page.update_date = self.page_dates.get(page.file.src_uri, "")
+        if page.meta.get("template") == SKIP_TEMPLATE:
+            return markdown
         # A hand-written page is edited in content/pages/; generated pages without a source
         # (the indexes, the statistics) have nothing to edit, so they get no button.
         source = page.meta.get("source") or self.hand_written.get(page.file.src_uri)

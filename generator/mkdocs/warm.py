@@ -25,7 +25,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .pagecache import PageCache, build_fingerprint, cache_dir, page_key
-from .parallel import SKIP_TEMPLATE, SkippedPageFilter, in_page_order, page_of, search_plugin
+from .parallel import (
+    SKIP_TEMPLATE,
+    SkippedPageFilter,
+    in_page_order,
+    page_of,
+    render_nothing,
+    search_plugin,
+)
+from .livesite import BuiltSite, LiveSite
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -51,10 +59,16 @@ class WarmBuild:
     _seen: int = 0  # search entries already attributed to a page
     _key_of: Callable[[File], str] | None = None
     pages: int = 0
+    live: LiveSite | None = None
+    dests: dict[str, str] = field(default_factory=dict)  # src_uri -> dest_uri, when keyed ahead
+    built: BuiltSite = field(default_factory=BuiltSite)  # set by a build that finished
 
     @classmethod
-    def start(cls, config_file: Path) -> WarmBuild:
-        warm = cls(PageCache(cache_dir(config_file)))
+    def start(cls, config_file: Path, live_site: Path | None = None) -> WarmBuild:
+        """``live_site``: the published site this build replaces, whose unchanged pages it
+        may keep in place instead of staging them (see livesite.py)."""
+        root = cache_dir(config_file)
+        warm = cls(PageCache(root), live=LiveSite(live_site, root))
         logging.getLogger("mkdocs").addHandler(warm.counter)
         return warm
 
@@ -81,13 +95,17 @@ class WarmBuild:
         if not self.cache.index:
             return list(pages)
         self.keys = {file.src_uri: self._key_of(file) for file in pages}
+        self.dests = {file.src_uri: file.dest_uri for file in pages}
         misses = []
         for file in pages:
-            entry = self.cache.get(self.keys[file.src_uri])
+            key = self.keys[file.src_uri]
+            entry = self.cache.get(key)
             if entry is None:
                 misses.append(file)
                 continue
-            _write_page(entry.pop("html"), file.abs_dest_path)
+            html = entry.pop("html")
+            if self.live is None or not self.live.keep(file.dest_uri, key):
+                _write_page(html, file.abs_dest_path)
             self.hits[file.src_uri] = entry
         for name in self.hits:
             known[name].content_string = ""
@@ -106,6 +124,7 @@ class WarmBuild:
             return markdown
         page.title = entry["title"]
         page.meta = {**entry["meta"], "template": SKIP_TEMPLATE, "search": {"exclude": True}}
+        render_nothing(page)
         return ""
 
     def after_render(self, output: str, page: Page, config: MkDocsConfig) -> None:
@@ -136,14 +155,19 @@ class WarmBuild:
                                                     positions)
 
     def finish(self) -> None:
-        """Trust this build's entries if it warned of nothing; drop every other entry."""
+        """Trust this build's entries if it warned of nothing; drop every other entry.
+        Tell publishing which pages stayed in the live site and what every page is made of."""
         self.stop()
+        kept = frozenset(self.live.kept if self.live else ())
         if self.counter.count:
             log.info("PaperWiki: the build warned, so the page cache keeps its previous pages")
+            self.built = BuiltSite(kept)
             return
         removed = self.cache.commit(self.keys[name] for name in self.hits)
-        log.info("PaperWiki: page cache: %d pages rendered, %d from the cache, %d stale "
-                 "entries removed", self.pages - len(self.hits), len(self.hits), removed)
+        self.built = BuiltSite(kept, {self.dests[name]: key for name, key in self.keys.items()})
+        log.info("PaperWiki: page cache: %d pages rendered, %d from the cache (%d of them "
+                 "left in place in the site), %d stale entries removed",
+                 self.pages - len(self.hits), len(self.hits), len(kept), removed)
 
 
 def _page_keys(fingerprint: str, known: dict[str, File], page_dates: dict[str, str],
