@@ -1,7 +1,9 @@
 """What a warm build reuses from the last one, stage by stage, in ``.cache/paperwiki/``.
 
 One object per build, handed to ``generate()``: the parsed papers (``papercache.py``), topic
-matches and related papers (``enrichcache.py``) and the paper pages' Markdown (a store the caller provides, see ``generator/mkdocs/mdcache.py``).
+matches and related papers (``enrichcache.py``), the paper pages' Markdown (a store the caller
+provides, see ``generator/mkdocs/mdcache.py``) and which of those pages docs/ already holds
+(``docsrecord.py``).
 Every stage cache is keyed by its inputs and by ``fingerprint`` (the generator's own files and
 the versions of the libraries it runs on), so a value is reused only where a cold build would
 compute the very same one. Nothing is reused unless the build is given a ``BuildCache``:
@@ -11,14 +13,15 @@ compute the very same one. Nothing is reused unless the build is given a ``Build
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
+from .docsrecord import DocsRecord
 from .enrichcache import EnrichmentCache
 from .jsonstore import JsonStore, digest
+from .outputs import page as page_path
 from .papercache import PaperCache
 from .render import PaperPage
 
@@ -28,37 +31,58 @@ DISTRIBUTIONS = ("pyyaml", "jsonschema", "fastjsonschema", "google-re2", "pyahoc
                  "numpy", "scipy", "nh3", "jinja2", "markupsafe")
 
 
-class PaperPages(Protocol):
+class Markdown(Protocol):
     """Paper pages' Markdown by ``PaperPage``, kept between builds."""
 
-    def __call__(self, page: PaperPage, render: Callable[[PaperPage], str]) -> str: ...
+    def key(self, page: PaperPage) -> str: ...
 
-    def commit(self) -> tuple[int, int]: ...
+    def __call__(self, page: PaperPage, render: Callable[[PaperPage], str],
+                 key: str | None = None) -> str: ...
+
+    def commit(self, reused: Iterable[str] = ()) -> tuple[int, int]: ...
 
 
-@dataclass(frozen=True)
 class BuildCache:
-    papers: PaperCache
-    enrichment: EnrichmentCache
-    paper_pages: PaperPages
-    stores: tuple[JsonStore, ...]
+    """The stage caches of one build; ``commit`` once the generator has succeeded."""
 
-    @classmethod
-    def in_folder(cls, folder: Path, code: str, paper_pages: PaperPages) -> BuildCache:
+    def __init__(self, folder: Path, code: str, markdown: Markdown) -> None:
         """The caches in ``folder``; ``code`` is a digest of the generator's own files."""
         fingerprint = digest(b"stages", code.encode(), versions().encode()).encode()
-        papers, topics = JsonStore(folder / STAGES, "papers"), JsonStore(folder / STAGES, "topics")
-        related = JsonStore(folder / STAGES, "related", shards=1)
-        return cls(PaperCache(papers, fingerprint),
-                   EnrichmentCache(topics, related, fingerprint), paper_pages,
-                   (papers, topics, related))
+        stages = folder / STAGES
+        self.stores = tuple(JsonStore(stages, name, shards=1 if name == "related" else 16)
+                            for name in ("papers", "topics", "related", "docs"))
+        papers, topics, related, self.docs = self.stores
+        self.papers = PaperCache(papers, fingerprint)
+        self.enrichment = EnrichmentCache(topics, related, fingerprint)
+        self.markdown = markdown
+        self._pages: dict[str, str] = {}  # docs path -> key of the paper pages of this build
+
+    def paper_pages(self, docs_dir: Path) -> PaperPagesInDocs:
+        return PaperPagesInDocs(self.markdown, DocsRecord(self.docs, docs_dir))
+
+    def written(self, pages: PaperPagesInDocs, keys: dict[str, str]) -> None:
+        """The paper pages of this build, by docs path, once they are all in place."""
+        pages.record.record(keys)
+        self._pages = keys
 
     def commit(self) -> tuple[int, int]:
         """After the generator succeeded: keep what this build used and stored, drop the rest.
-        Returns how many paper pages came from the cache and how many were rendered."""
+        Returns how many paper pages were not rendered and how many were."""
         for store in self.stores:
             store.commit()
-        return self.paper_pages.commit()
+        return self.markdown.commit(self._pages.values())
+
+
+class PaperPagesInDocs:
+    """Paper pages' Markdown, except for the pages docs/ already holds (see ``docsrecord``):
+    for those, None."""
+
+    def __init__(self, markdown: Markdown, record: DocsRecord) -> None:
+        self.markdown, self.record = markdown, record
+
+    def __call__(self, page: PaperPage, render: Callable[[PaperPage], str]) -> str | None:
+        name, key = page_path("paper", page.entry.id), self.markdown.key(page)
+        return None if self.record.holds(name, key) else self.markdown(page, render, key)
 
 
 def versions() -> str:

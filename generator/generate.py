@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .buildcache import BuildCache
+from .buildcache import BuildCache, PaperPagesInDocs
 from .citations import render_bibliography
 from .docsdir import DocsWriter, remove_stale
 from .errors import ContentError, Problem
@@ -47,9 +47,10 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
 
     ``extra_files`` are pages the site's configuration asks for (such as a search page),
     written alongside the generated ones. ``cache`` holds what builds before computed (parsed
-    papers, topic matches, related papers, paper pages' Markdown): a warm build reuses it, with the same result. ``parallel``
-    spreads enrichment and rendering over the cores (for one-off builds: a long-running
-    process gains more from its caches, which work done in a forked child does not fill).
+    papers, topic matches, related papers, paper pages' Markdown, what docs/ holds): a warm
+    build reuses it, with the same result. ``parallel`` spreads enrichment and rendering over
+    the cores (for one-off builds: a long-running process gains more from its in-memory
+    caches, which work done in a forked child does not fill).
 
     Every file, pages, data files and the navigation, goes through one writer, which refuses
     two files at one address before anything is published. Each process writes the pages it
@@ -66,12 +67,12 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     progress(f"{len(site.papers)} papers shown, {len(site.topics)} topics: "
              f"rendering and writing pages …")
     static, extra = _static_pages(paths, content.pages), extra_files or {}
-    tasks = [*render_tasks(site, site_url or "", parallel, site_name,
-                                 cache and cache.paper_pages),
+    pages = cache.paper_pages(docs_dir) if cache else None
+    tasks = [*render_tasks(site, site_url or "", parallel, site_name, pages),
              lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
     writer = DocsWriter(docs_dir)
     try:
-        outcomes = run_tasks([partial(_write, writer, task) for task in tasks], parallel)
+        outcomes = run_tasks([partial(_write, writer, task, pages) for task in tasks], parallel)
         _refuse_clashes([name for outcome in outcomes for name in outcome.made],
                         {name: paths.label(paths.pages / name) for name in static}, extra)
         outcomes.append(_write(writer, lambda: {**static, **extra}))
@@ -81,6 +82,9 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
         writer.publish()
     finally:
         writer.discard()
+    if cache and pages:
+        cache.written(pages, {name: key for outcome in outcomes
+                              for name, key in outcome.keys.items()})
     clock.lap("render")
     names = {name for outcome in outcomes for name in outcome.made}
     written = tuple(sorted(name for outcome in outcomes for name in outcome.written
@@ -96,15 +100,20 @@ class _Outcome:
     made: list[str]
     written: list[str]
     top_titles: dict[str, str]  # pages at the top of docs/ (which the navigation lists)
+    keys: dict[str, str]  # paper pages' keys, for the record of what docs/ holds
 
 
-def _write(writer: DocsWriter, render: Callable[[], dict[str, str]]) -> _Outcome:
+def _write(writer: DocsWriter, render: Callable[[], dict[str, str | None]],
+           pages: PaperPagesInDocs | None = None) -> _Outcome:
     """Render, then write what changed, in the same process: the pages never travel between
-    processes, only their names and the titles the navigation needs."""
+    processes, only their names, the titles the navigation needs and the paper pages' keys.
+    A page rendered as None is in docs/ already (see ``docsrecord.py``)."""
     files = render()
-    return _Outcome(list(files), [name for name, text in files.items() if writer.write(name, text)],
+    return _Outcome(list(files), [name for name, text in files.items()
+                                  if text is not None and writer.write(name, text)],
                     {name: page_title(name, text) for name, text in files.items()
-                     if "/" not in name and name.endswith(".md")})
+                     if text is not None and "/" not in name and name.endswith(".md")},
+                    pages.record.taken() if pages else {})
 
 
 GENERATED = "a generated page"

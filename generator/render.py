@@ -41,13 +41,14 @@ def render_site(site: Site, site_url: str = "", site_name: str = "PaperWiki") ->
     return files
 
 
-# Renders a paper page through a store of pages rendered before (see generate()).
-PaperPageMemo = Callable[["PaperPage", Callable[["PaperPage"], str]], str]
+# Renders a paper page through a store of pages rendered before (see generate()); None: the
+# page is in docs/ already, as the last build wrote it.
+PaperPageMemo = Callable[["PaperPage", Callable[["PaperPage"], str]], "str | None"]
 
 
 def render_tasks(site: Site, site_url: str = "", parallel: bool = False,
                  site_name: str = "PaperWiki", memo: PaperPageMemo | None = None,
-                 ) -> list[Callable[[], dict[str, str]]]:
+                 ) -> list[Callable[[], dict[str, str | None]]]:
     """``render_site`` in independent pieces: runs of paper pages (one per core when
     ``parallel``), then every other page. The generator runs them beside its data files,
     so no core waits for another to finish the pages it does not share."""
@@ -153,10 +154,10 @@ class _Pages:
             **render_facets(site),
         }
 
-    def papers(self, entries: Sequence[PaperEntry]) -> dict[str, str]:
+    def papers(self, entries: Sequence[PaperEntry]) -> dict[str, str | None]:
         return {page("paper", entry.id): self.paper(entry) for entry in entries}
 
-    def paper(self, entry: PaperEntry) -> str:
+    def paper(self, entry: PaperEntry) -> str | None:
         site = self.site
         page = PaperPage(
             entry=entry,

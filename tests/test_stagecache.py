@@ -4,10 +4,12 @@ and recompute only what an edit can change; a damaged or foreign cache file is i
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ import pytest
 from generator import model
 from generator.buildcache import STAGES, BuildCache
 from generator.errors import ContentError
+from generator.generate import generate
 from generator.jsonstore import JsonStore
 from generator.model import Site, build_site
 from generator.records import Content
@@ -26,13 +29,21 @@ PAPERS = 40  # of the shipped wiki: enough for related papers and topics worth c
 
 
 class RenderedPages:
-    """Paper pages rendered every time: these tests are about the stages before."""
+    """Paper pages' Markdown rendered every time, counted (in this process)."""
 
-    def __call__(self, page: PaperPage, render: Callable[[PaperPage], str]) -> str:
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def key(self, page: PaperPage) -> str:
+        return hashlib.sha256(repr(page).encode()).hexdigest()
+
+    def __call__(self, page: PaperPage, render: Callable[[PaperPage], str],
+                 key: str | None = None) -> str:
+        self.rendered.append(page.entry.id)
         return render(page)
 
-    def commit(self) -> tuple[int, int]:
-        return 0, 0
+    def commit(self, reused: Iterable[str] = ()) -> tuple[int, int]:
+        return 0, len(self.rendered)
 
 
 def small_project(root: Path) -> Path:
@@ -60,7 +71,7 @@ def stored(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 def warm(project: Path, parallel: bool = False) -> tuple[Content, Site]:
-    cache = BuildCache.in_folder(project / "cache", "code", RenderedPages())
+    cache = BuildCache(project / "cache", "code", RenderedPages())
     paths = ContentPaths(project / "content")
     content = load_content(paths, parallel, cache.papers)
     site = build_site(content, parallel, cache.enrichment)
@@ -244,3 +255,30 @@ def test_no_cache_builds_neither_read_nor_write_the_stage_caches(tmp_path: Path)
     code, output = run_build(project)
     assert code == 0, output
     assert "Poisoned" in (project / "site" / "index.html").read_text("utf-8")
+
+
+def test_pages_docs_holds_as_the_last_build_wrote_them_are_neither_rendered_nor_written(
+        tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    paths, docs = ContentPaths(project / "content"), project / "docs"
+
+    def run() -> tuple[list[str], tuple[str, ...]]:
+        cache = BuildCache(project / "cache", "code", markdown := RenderedPages())
+        report = generate(paths, docs, site_url="https://example.org/", cache=cache)
+        cache.commit()
+        return markdown.rendered, report.written
+
+    assert len(run()[0]) == PAPERS
+    assert run() == ([], ())
+    add_note(project)
+    assert run() == ([paper_file(project, 3).stem], (f"papers/{paper_file(project, 3).stem}.md",))
+    edited, removed = (docs / "papers" / f"{paper_file(project, n).stem}.md" for n in (1, 2))
+    before = edited.stat()
+    edited.write_bytes(edited.read_bytes().replace(b"a", b"b"))  # same size and times
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    removed.unlink()
+    assert sorted(run()[0]) == [paper_file(project, n).stem for n in (1, 2)]
+    cold = tmp_path / "cold"
+    generate(paths, cold, site_url="https://example.org/")
+    assert {path.relative_to(docs): path.read_bytes() for path in docs.rglob("*.md")} \
+        == {path.relative_to(cold): path.read_bytes() for path in cold.rglob("*.md")}

@@ -13,7 +13,7 @@ successful run used or stored are kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +28,7 @@ def build_cache(config_file: Path) -> BuildCache:
     """A project's caches for one build of the generator: its stage caches, and its paper
     pages' Markdown."""
     root, code = cache_dir(config_file), generator_digest()
-    return BuildCache.in_folder(root, code, PaperPageMemo(root, code))
+    return BuildCache(root, code, PaperPageMemo(root, code))
 
 
 def generator_digest() -> str:
@@ -47,8 +47,12 @@ class PaperPageMemo:
         self.fingerprint = digest(FORMAT, b"markdown", (code or generator_digest()).encode(),
                                    library_versions().encode()).encode()
 
-    def __call__(self, page: Page, render: Callable[[Page], str]) -> str:
-        key = digest(self.fingerprint, repr(page).encode("utf-8", "surrogatepass"))
+    def key(self, page: Page) -> str:
+        return digest(self.fingerprint, repr(page).encode("utf-8", "surrogatepass"))
+
+    def __call__(self, page: Page, render: Callable[[Page], str], key: str | None = None) -> str:
+        """``key`` is ``self.key(page)``, when the caller has it already."""
+        key = key or self.key(page)
         entry = self.cache.get(key)
         if entry is not None:
             return str(entry["html"])
@@ -56,12 +60,14 @@ class PaperPageMemo:
         self.cache.put(key, {"html": markdown, "meta": {}})
         return markdown
 
-    def commit(self) -> tuple[int, int]:
-        """After the generator succeeded: keep what this run used and stored. Returns how
-        many pages came from the cache and how many were rendered (and stored)."""
-        counts = len(self.cache.used_keys()), len(self.cache.stored_records())
+    def commit(self, reused: Iterable[str] = ()) -> tuple[int, int]:
+        """After the generator succeeded: keep what this run used and stored, and the
+        entries of ``reused`` keys (pages docs/ still held, which no process read). Returns
+        how many pages were not rendered and how many were rendered (and stored)."""
+        stored = self.cache.stored_records()
+        counts = len({*reused, *self.cache.used_keys()} - set(stored)), len(stored)
         try:
-            self.cache.commit()
+            self.cache.commit(reused)
         except OSError:  # only costs renders next time
             self.cache.close()
         return counts
