@@ -188,10 +188,11 @@ def _load_cached_papers(paths: ContentPaths, problems: list[Problem], parallel: 
     for a few costs more than it saves)."""
     outcomes: list[_Loaded] = []
     missed: list[tuple[int, Path, bytes, str]] = []
+    folder, project = paths.label(paths.papers), paths.project
     for index, path in enumerate(paper_files(paths)):
-        label = paths.label(path)
+        label = f"{folder}/{path.name}"  # paths.label(path), without its cost per file
         try:
-            data = paths.read_bytes(path)
+            data = read_file(path, label, project)
         except ContentError as error:
             outcomes.append((index, None, list(error.problems), "", None))
             continue
@@ -284,7 +285,9 @@ def load_listing(paths: ContentPaths, path: Path) -> ListingInfo:
 
 
 def paper_files(paths: ContentPaths) -> list[Path]:
-    return sorted(paths.papers.glob("*.yaml"))
+    """In name order (all in one folder: comparing the paths themselves took 0.1 s at ten
+    thousand papers)."""
+    return sorted(paths.papers.glob("*.yaml"), key=lambda path: path.name)
 
 
 def load_paper(paths: ContentPaths, path: Path) -> Paper:
