@@ -9,6 +9,7 @@ child stuck on it). Anywhere else the same tasks run one after another, with the
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import pickle
@@ -58,7 +59,7 @@ def run_tasks(tasks: Sequence[Callable[[], T]], parallel: bool = True) -> list[T
     is raised here."""
     if not parallel or len(tasks) < 2 or not fork_is_safe()[0]:
         return [task() for task in tasks]
-    children = [_start(task) for task in tasks[1:]]
+    children = _start_all(tasks[1:])
     try:
         first = tasks[0]()
     except BaseException:
@@ -74,6 +75,17 @@ def run_tasks(tasks: Sequence[Callable[[], T]], parallel: bool = True) -> list[T
     if error is not None:
         raise error
     return results
+
+
+def _start_all(tasks: Sequence[Callable[[], Any]]) -> list[tuple[int, int]]:
+    """Fork a child for each task. The children start with every object of this process
+    frozen (``gc.freeze``): their collections then skip them, instead of touching every
+    object and so copying every page of memory the parent shares with them."""
+    gc.freeze()
+    try:
+        return [_start(task) for task in tasks]
+    finally:
+        gc.unfreeze()
 
 
 def _start(task: Callable[[], Any]) -> tuple[int, int]:
