@@ -41,15 +41,15 @@ def test_a_warm_build_keeps_unchanged_pages_and_publishes_exactly_the_new_site(
     site, cache = published(tmp_path, OLD, KEYS)
     inode = (site / "papers/a/index.html").stat().st_ino
     live = LiveSite(site, cache)
-    assert live.keep("papers/a/index.html", "ka")
-    assert not live.keep("papers/b/index.html", "kb-edited")  # its key changed: staged
-    assert not live.keep("papers/new/index.html", "kn")  # not in the last build
+    assert live.holds("papers/a/index.html", "ka")
+    assert not live.holds("papers/b/index.html", "kb-edited")  # its key changed: staged
+    assert not live.holds("papers/new/index.html", "kn")  # not in the last build
     staged = {"index.html": "home 2", "papers/b/index.html": "B2",
               "papers/new/index.html": "N", "assets/new.css": "new", "search.json": "[2]"}
     new_keys = {**{name: "k" for name in staged if name.endswith("index.html")},
                 "papers/a/index.html": "ka"}
     publish(write(tmp_path / "staging2", staged), site,
-            BuiltSite(frozenset(live.kept), new_keys), cache)
+            BuiltSite(frozenset({"papers/a/index.html"}), new_keys), cache)
 
     assert tree_files(site) == {name: text.encode() for name, text
                                 in {**staged, "papers/a/index.html": "A"}.items()}
@@ -68,18 +68,18 @@ def test_a_page_edited_replaced_or_removed_since_its_build_is_not_kept(tmp_path:
     (site / "papers/gone/index.html").unlink()
     live = LiveSite(site, cache)
     assert [name for name in ("papers/a/index.html", "papers/b/index.html",
-                              "papers/gone/index.html") if live.keep(name, KEYS[name])] == []
-    assert live.keep("index.html", "kh")
+                              "papers/gone/index.html") if live.holds(name, KEYS[name])] == []
+    assert live.holds("index.html", "kh")
 
 
 def test_without_a_trusted_record_nothing_is_kept(tmp_path: Path) -> None:
     site, cache = published(tmp_path, OLD, KEYS)
-    assert LiveSite(None, cache).keep("index.html", "kh") is False  # no live site given
+    assert LiveSite(None, cache).holds("index.html", "kh") is False  # no live site given
     record = record_path(cache, site)
     text = record.read_text("utf-8")
     for damaged in (text[:-5], text.replace("paperwiki-site-record", "other-record"), "[]"):
         record.write_text(damaged, "utf-8")
-        assert LiveSite(site, cache).keep("index.html", "kh") is False
+        assert LiveSite(site, cache).holds("index.html", "kh") is False
 
 
 def test_a_whole_build_replaces_the_site_and_removes_an_old_record(tmp_path: Path) -> None:
@@ -94,10 +94,9 @@ def test_an_update_removes_stray_files_and_puts_a_file_where_a_folder_was(
     site, cache = published(tmp_path, OLD, KEYS)
     write(site, {"stray.txt": "left by hand", "papers/a/extra/deep.txt": "x"})
     os.symlink(site / "papers", site / "link")
-    live = LiveSite(site, cache)
-    assert live.keep("papers/a/index.html", "ka")
+    assert LiveSite(site, cache).holds("papers/a/index.html", "ka")
     publish(write(tmp_path / "staging2", {"papers/gone": "now a file"}), site,
-            BuiltSite(frozenset(live.kept), {}), cache)
+            BuiltSite(frozenset({"papers/a/index.html"}), {}), cache)
     assert tree_files(site) == {"papers/a/index.html": b"A", "papers/gone": b"now a file"}
     assert folders(site) == ["papers", "papers/a"]
 
@@ -108,8 +107,8 @@ def test_each_site_folder_has_its_own_record_and_a_removed_one_is_forgotten(
     elsewhere = tmp_path / "elsewhere"
     publish(write(tmp_path / "staging2", {"index.html": "x"}), elsewhere,
             BuiltSite(keys={"index.html": "kx"}), cache)
-    assert LiveSite(site, cache).keep("index.html", "kh")
-    assert LiveSite(elsewhere, cache).keep("index.html", "kx")
+    assert LiveSite(site, cache).holds("index.html", "kh")
+    assert LiveSite(elsewhere, cache).holds("index.html", "kx")
     shutil.rmtree(elsewhere)
     publish(write(tmp_path / "staging3", OLD), site, BuiltSite(keys=KEYS), cache)
     assert sorted(record_path(cache, site).parent.iterdir()) == [record_path(cache, site)]

@@ -147,6 +147,9 @@ def test_after_every_kind_of_edit_a_warm_build_is_the_cold_build(tmp_path: Path)
     counts = re.search(r"(\d+) from the cache \((\d+) of them left in place", build(project))
     assert counts and counts[1] == counts[2], "an unchanged page was written again"
 
+    # Without a site to leave pages in (a new checkout), every page comes from the cache:
+    # a damaged entry renders.
+    shutil.rmtree(project / "site")
     damage_the_cache(project / CACHE_DIR)
     entries = len(read_manifest(project / CACHE_DIR))
     assert assert_warm_equals_cold(project, "damaged cache") == (2, entries - 2)
@@ -204,7 +207,11 @@ def test_an_entry_is_trusted_only_whole_under_its_key_and_after_a_commit(tmp_pat
     pack.write_bytes(data[:-3])
     assert PageCache(tmp_path).get(one) is None  # truncated
     pack.write_bytes(data.replace("π".encode(), "p".encode()))
-    assert PageCache(tmp_path).get(one) is None  # the body no longer matches its checksum
+    assert PageCache(tmp_path).get(one) is None  # the HTML no longer matches its checksum
+    fields = {name: value for name, value in ENTRY.items() if name != "html"}
+    assert PageCache(tmp_path).get(one, with_html=False) == fields  # the HTML is not read
+    pack.write_bytes(data.replace(b'"title":"T"', b'"title":"X"'))
+    assert PageCache(tmp_path).get(one, with_html=False) is None  # nor are changed fields
     pack.write_bytes(data)
     manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
     manifest["entries"][other] = manifest["entries"][one]

@@ -45,11 +45,10 @@ class LiveSite:
     def __init__(self, root: Path | None, cache_root: Path) -> None:
         self.root = root
         self.record = _read_record(record_path(cache_root, root)) if root is not None else {}
-        self.kept: set[str] = set()
 
-    def keep(self, dest_uri: str, key: str) -> bool:
+    def holds(self, dest_uri: str, key: str) -> bool:
         """Whether the live site's page at ``dest_uri`` was made from ``key`` and is untouched
-        since; if so the build need not stage it."""
+        since: then the build need not stage it."""
         noted = self.record.get(dest_uri)
         if self.root is None or noted is None or noted[0] != key:
             return False
@@ -57,10 +56,7 @@ class LiveSite:
             found = os.lstat(os.path.join(self.root, dest_uri))
         except OSError:
             return False
-        if not stat.S_ISREG(found.st_mode) or _identity(found) != noted[1:]:
-            return False
-        self.kept.add(dest_uri)
-        return True
+        return stat.S_ISREG(found.st_mode) and _identity(found) == noted[1:]
 
 
 def publish(staging: Path, target: Path, built: BuiltSite, cache_root: Path) -> None:

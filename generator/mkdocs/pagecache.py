@@ -42,10 +42,10 @@ import time
 from collections.abc import Callable, Container, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
-FORMAT = b"paperwiki-page-cache 2"
+FORMAT = b"paperwiki-page-cache 3"
 CACHE_DIR = ".cache/paperwiki"
 MANIFEST = "manifest.json"
 PACK = ".pack"
@@ -187,22 +187,19 @@ class PageCache:
     def trusted(self) -> frozenset[str]:
         return frozenset(self.index)
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The entry stored under ``key``, or None if absent, untrusted or damaged. A hit is
-        noted as a use of the entry, by whichever process made it (see ``commit``)."""
+    def get(self, key: str, with_html: bool = True) -> dict[str, Any] | None:
+        """The entry stored under ``key``, or None if absent, untrusted or damaged; without
+        its HTML (neither read nor checked) unless ``with_html``. A hit is noted as a use of
+        the entry, by whichever process made it (see ``commit``)."""
         place = self.index.get(key)
         if place is None:
             return None
         pack, offset, length = place
         try:
-            # pread: processes forked after a pack was opened share its file offset.
-            record = os.pread(self._readers.get(pack) or self._open(pack), length, offset)
+            entry = _read_entry(self._readers.get(pack) or self._open(pack), key, offset,
+                                length, with_html)
         except OSError:
             return None
-        header, newline, body = record.partition(b"\n")
-        if not newline or header != _header(key, body):
-            return None
-        entry = _entry(body)
         if entry is not None:
             self._append(USED, key.encode("ascii", "replace") + b"\n")
         return entry
@@ -215,9 +212,9 @@ class PageCache:
         """Append ``entry`` to this process's pack for this build; a failure to write (or a
         value JSON cannot hold exactly, in a page's metadata) only costs a render next time.
         No fsync: a record cut short by a crash fails its checksum and renders again."""
-        body = _body(entry)
-        if body is not None:
-            self._append(PACK, _header(key, body) + b"\n" + body)
+        parts = _parts(entry)
+        if parts is not None:
+            self._append(PACK, _header(key, *parts) + b"\n" + parts[0] + b"\n" + parts[1])
 
     def _append(self, kind: str, data: bytes) -> None:
         """Append to this process's file of ``kind`` (its pack, or the keys it used) for
@@ -304,31 +301,74 @@ class PageCache:
                 path.unlink(missing_ok=True)
 
 
-def _header(key: str, body: bytes) -> bytes:
-    return b" ".join((FORMAT, key.encode("ascii", "replace"),
-                      hashlib.sha256(body).hexdigest().encode("ascii"), b"%d" % len(body)))
+def _header(key: str, fields: bytes, html: bytes) -> bytes:
+    """A record's header: the fields and the HTML each have their checksum and length, so
+    an entry's fields can be read and checked without its HTML."""
+    return b" ".join((FORMAT, key.encode("ascii", "replace"), _sha(fields), b"%d" % len(fields),
+                      _sha(html), b"%d" % len(html)))
 
 
-def _body(entry: dict[str, Any]) -> bytes | None:
-    """An entry as stored: its small fields as one line of JSON, then its HTML as it is (no
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).hexdigest().encode("ascii")
+
+
+class _Header(NamedTuple):
+    key: str
+    fields_sha: bytes
+    fields_length: int
+    html_sha: bytes
+    html_length: int
+
+    @property
+    def body_length(self) -> int:
+        return self.fields_length + 1 + self.html_length
+
+
+def _parse_header(header: bytes) -> _Header | None:
+    parts = header.split(b" ")
+    if len(parts) != 7 or b" ".join(parts[:2]) != FORMAT or not parts[4].isdigit() \
+            or not parts[6].isdigit():
+        return None
+    return _Header(parts[2].decode("ascii", "replace"), parts[3], int(parts[4]), parts[5],
+                   int(parts[6]))
+
+
+def _parts(entry: dict[str, Any]) -> tuple[bytes, bytes] | None:
+    """An entry as stored: its small fields as one line of JSON, and its HTML as it is (no
     escaping of the bulk of the entry). None if JSON cannot hold the small fields exactly."""
     fields = {name: value for name, value in entry.items() if name != "html"}
     try:
         line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         if json.loads(line) != fields:
             return None
-        return line.encode("utf-8") + b"\n" + entry["html"].encode("utf-8", "surrogatepass")
+        return line.encode("utf-8"), entry["html"].encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
         return None
 
 
-def _entry(body: bytes) -> dict[str, Any] | None:
-    line, newline, html = body.partition(b"\n")
+def _read_entry(descriptor: int, key: str, offset: int, length: int,
+                with_html: bool) -> dict[str, Any] | None:
+    """The record at ``offset`` if it is whole, stored under ``key`` and matches its
+    checksums. pread: processes forked after a pack was opened share its file offset."""
+    line, newline, _ = os.pread(descriptor, min(length, HEADER_LIMIT), offset).partition(b"\n")
+    header = _parse_header(line)
+    if not newline or header is None or header.key != key \
+            or len(line) + 1 + header.body_length != length:
+        return None
+    size = header.body_length if with_html else header.fields_length
+    body = os.pread(descriptor, size, offset + len(line) + 1)
+    fields, html = body[:header.fields_length], body[header.fields_length + 1:]
+    if len(body) != size or _sha(fields) != header.fields_sha:
+        return None
+    if with_html and (body[header.fields_length:header.fields_length + 1] != b"\n"
+                      or _sha(html) != header.html_sha):
+        return None
     try:
-        entry = json.loads(line)
-        if not newline or not isinstance(entry, dict) or not isinstance(entry.get("meta"), dict):
+        entry = json.loads(fields.decode("utf-8"))
+        if not isinstance(entry, dict) or not isinstance(entry.get("meta"), dict):
             return None
-        entry["html"] = html.decode("utf-8", "surrogatepass")
+        if with_html:
+            entry["html"] = html.decode("utf-8", "surrogatepass")
     except ValueError:
         return None
     return entry
@@ -345,15 +385,14 @@ def _records(path: Path) -> Iterator[tuple[str, int, int]]:
         end, offset = os.fstat(stream.fileno()).st_size, 0
         while offset < end:
             stream.seek(offset)
-            header = stream.readline(HEADER_LIMIT)
-            parts = header.rstrip(b"\n").split(b" ")
-            if not header.endswith(b"\n") or len(parts) != 5 or b" ".join(parts[:2]) != FORMAT \
-                    or not parts[4].isdigit():
+            line = stream.readline(HEADER_LIMIT)
+            header = _parse_header(line.rstrip(b"\n"))
+            if not line.endswith(b"\n") or header is None:
                 return
-            length = len(header) + int(parts[4])
+            length = len(line) + header.body_length
             if offset + length > end:
                 return
-            yield parts[2].decode("ascii", "replace"), offset, length
+            yield header.key, offset, length
             offset += length
 
 

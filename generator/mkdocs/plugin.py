@@ -150,7 +150,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         to_render = pages
         if self.warm:
             to_render = self.warm.plan(pages, files, config, self.page_dates,
-                                       self._paths(config).pages)
+                                       frozenset(self.hand_written))
         papers = [file for file in to_render if _is_paper_page(file.src_uri)]
         processes = process_count(self.config.jobs, len(papers))
         if processes < 2:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ class WarmBuild:
     pages: int = 0
     live: LiveSite | None = None
     dests: dict[str, str] = field(default_factory=dict)  # src_uri -> dest_uri, when keyed ahead
+    kept: set[str] = field(default_factory=set)  # pages of the live site left in place
     built: BuiltSite = field(default_factory=BuiltSite)  # set by a build that finished
 
     @classmethod
@@ -80,7 +81,7 @@ class WarmBuild:
             self._filter = None
 
     def plan(self, pages: Sequence[File], files: Files, config: MkDocsConfig,
-             page_dates: dict[str, str], hand_written: Path) -> list[File]:
+             page_dates: dict[str, str], hand_written: Collection[str]) -> list[File]:
         """Key the pages, write the cached ones to the site; returns the pages to render.
         With nothing trusted in the cache (a cold build), each page is keyed by the process
         that renders it, after rendering: the main process does not key them one by one
@@ -99,13 +100,15 @@ class WarmBuild:
         misses = []
         for file in pages:
             key = self.keys[file.src_uri]
-            entry = self.cache.get(key)
+            in_place = self.live is not None and self.live.holds(file.dest_uri, key)
+            entry = self.cache.get(key, with_html=not in_place)
             if entry is None:
                 misses.append(file)
                 continue
-            html = entry.pop("html")
-            if self.live is None or not self.live.keep(file.dest_uri, key):
-                _write_page(html, file.abs_dest_path)
+            if in_place:
+                self.kept.add(file.dest_uri)
+            else:
+                _write_page(entry.pop("html"), file.abs_dest_path)
             self.hits[file.src_uri] = entry
         for name in self.hits:
             known[name].content_string = ""
@@ -158,7 +161,7 @@ class WarmBuild:
         """Trust this build's entries if it warned of nothing; drop every other entry.
         Tell publishing which pages stayed in the live site and what every page is made of."""
         self.stop()
-        kept = frozenset(self.live.kept if self.live else ())
+        kept = frozenset(self.kept)
         if self.counter.count:
             log.info("PaperWiki: the build warned, so the page cache keeps its previous pages")
             self.built = BuiltSite(kept)
@@ -171,7 +174,7 @@ class WarmBuild:
 
 
 def _page_keys(fingerprint: str, known: dict[str, File], page_dates: dict[str, str],
-               hand_written: Path) -> Callable[[File], str]:
+               hand_written: Collection[str]) -> Callable[[File], str]:
     """How a page's key is computed, in whichever process renders it. A page it links into
     is read from its source file: another process's page, or a cached one, reads as empty
     once the build skips it."""
@@ -179,10 +182,13 @@ def _page_keys(fingerprint: str, known: dict[str, File], page_dates: dict[str, s
 
     def read(name: str) -> bytes:
         source = sources.get(name)
-        return Path(source).read_bytes() if source else known[name].content_bytes
+        if not source:
+            return known[name].content_bytes
+        with open(source, "rb") as stream:
+            return stream.read()
 
     def key_of(file: File) -> str:
-        extra = f"{page_dates.get(file.src_uri, '')}|{(hand_written / file.src_uri).is_file()}"
+        extra = f"{page_dates.get(file.src_uri, '')}|{file.src_uri in hand_written}"
         return page_key(fingerprint, file.src_uri, file.url, read(file.src_uri), extra, known,
                         read)
 
