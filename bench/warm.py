@@ -6,7 +6,8 @@ For each N, a corpus wiki of N papers (as bench/run.py makes it, imported by thi
    and .cache/ removed before each), ``--rounds`` of each, medians compared: filling the
    cache must not make a cold build slower;
 2. warm builds, each in a new process with the cache the previous build left: nothing
-   changed, one paper edited, 50 papers edited, 100 new papers imported;
+   changed, one paper edited (in place, and in a new checkout: the cache alone, as CI
+   restores it), 50 papers edited, 100 new papers imported;
 3. the `paperwiki serve` round trip (bench/serve.py): one paper edited → its page served;
 4. the cache's size on disk, and the largest process's peak memory of each build.
 
@@ -99,13 +100,26 @@ def build(project: Path, *args: str, cold: bool = False) -> dict[str, Any]:
             "cached": int(counts[2]) if counts else None}
 
 
-def edit_papers(project: Path, count: int, label: str) -> None:
-    """A curator's note added to ``count`` papers spread over the wiki."""
+def edit_papers(project: Path, count: int, label: str, shift: int = 0) -> None:
+    """A curator's note added to ``count`` papers spread over the wiki (``shift`` picks
+    others than an earlier call's)."""
     papers = sorted((project / "content" / "papers").glob("*.yaml"))
     step = max(len(papers) // count, 1)
-    for paper in papers[step // 2::step][:count]:
+    for paper in papers[step // 2 + shift::step][:count]:
         text = paper.read_text("utf-8").rstrip("\n")
         paper.write_text(f"{text}\nnote: \"Warm build benchmark, {label}.\"\n", "utf-8")
+
+
+def new_checkout(project: Path) -> None:
+    """What a clean clone has besides the restored cache: no generated pages, no site."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    for generated in (project / "docs").iterdir():
+        if generated.name.startswith("."):
+            continue
+        if generated.is_dir():
+            shutil.rmtree(generated)
+        else:
+            generated.unlink()
 
 
 def add_papers(project: Path, records: list[dict[str, Any]], scratch: Path) -> None:
@@ -131,6 +145,10 @@ def measure_size(records: list[dict[str, Any]], extra: list[dict[str, Any]], rou
     warm = {"nothing changed": build(project)}
     edit_papers(project, 1, "one edit")
     warm["1 paper edited"] = build(project)
+    edit_papers(project, 1, "one edit in a new checkout", shift=1)
+    new_checkout(project)
+    warm["1 paper edited, new checkout (as in CI: the cache restored, no docs/ or site/)"] = \
+        build(project)
     edit_papers(project, 50, "fifty edits")
     warm["50 papers edited"] = build(project)
     add_papers(project, extra, work / "new")
