@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -96,6 +97,63 @@ def test_incremental_rebuilds_keep_navigation_search_and_removals_right(tmp_path
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in root.rglob("*") if path.is_file()}
+
+
+def differences(served: Path, fresh: Path) -> list[str]:
+    """The files two sites do not have alike."""
+    one, other = site_files(served), site_files(fresh)
+    return sorted(name for name in one.keys() | other.keys() if one.get(name) != other.get(name))
+
+
+def test_every_rebuild_serves_what_a_fresh_build_gives(tmp_path: Path) -> None:
+    """Edits of text render only the pages the generator rewrote (quickbuild.py); others go
+    through MkDocs' dirty build. Either way the site equals a fresh build's, file for file."""
+    project = copy_project(tmp_path / "project")
+    content = project / "content"
+    paper = content / "papers" / f"{PAPER}.yaml"
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    edits = [  # (edit, whether only the changed pages are rendered)
+        (lambda: replace(paper, "\nauthors:", "\nsummary: Edited while serving.\nauthors:"), True),
+        (lambda: replace(content / "topics.yaml", "How models are pretrained",
+                         "How models are pre-trained"), True),
+        (lambda: replace(paper, "title: 'Scaling MLPs", "title: 'Scaling Perceptrons"), True),
+        (lambda: replace(content / "pages" / "curation.md", "\n", "\nEdited while serving.\n"),
+         True),
+        (lambda: replace(paper, "\nauthors:", "\nhidden: true\nauthors:"), True),
+        (lambda: replace(content / "topics.yaml", "name: Pre-training\n", "name: Pretraining\n"),
+         False),
+    ]
+    script = str(REPO / "tests" / "serve_builds.py")
+    builds = subprocess.Popen([sys.executable, script, str(project / "mkdocs.yml"),
+                               str(tmp_path / "served"), "incremental"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert builds.stdin and builds.stdout
+    try:
+        builds.stdout.readline()
+        for step, (edit, only_changed) in enumerate(edits):
+            edit()
+            builds.stdin.write("build\n")
+            builds.stdin.flush()
+            logged = builds.stdout.readline()
+            assert ("changed files rendered" in logged) == only_changed, logged
+            fresh = tmp_path / "fresh"
+            subprocess.run([sys.executable, script, str(project / "mkdocs.yml"), str(fresh),
+                            "fresh"], check=True, stdout=subprocess.DEVNULL)
+            assert differences(tmp_path / "served", fresh) == [], f"after edit {step}: {logged}"
+            shutil.rmtree(fresh)
+    finally:
+        builds.stdin.close()
+        builds.wait(timeout=120)
 
 
 def fetch_any(url: str) -> tuple[int, str] | None:

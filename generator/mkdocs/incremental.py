@@ -33,14 +33,16 @@ log = logging.getLogger("mkdocs.plugins.paperwiki")
 class IncrementalBuilds:
     fingerprint: str = ""
     rebuilt: set[str] = field(default_factory=set)
+    everything: bool = False  # this build renders every page (some maybe in other processes)
     positions: dict[str, int] = field(default_factory=dict)  # set by the plugin each build
 
     def start(self, config: MkDocsConfig, removed: tuple[str, ...]) -> None:
         """Before MkDocs renders: empty the site if the navigation or settings changed, else
         delete the pages the generator removed."""
         self.rebuilt = set()
-        fingerprint = _fingerprint(config)
-        if fingerprint != self.fingerprint:
+        fingerprint = _fingerprint(config, config.nav)
+        self.everything = fingerprint != self.fingerprint
+        if self.everything:
             if self.fingerprint:
                 log.info("PaperWiki: the navigation or settings changed; rendering every page")
             self.fingerprint = fingerprint
@@ -48,6 +50,12 @@ class IncrementalBuilds:
             return
         for path in removed:
             _output_path(path, config).unlink(missing_ok=True)
+            if path.endswith(".md"):  # its search entries are not kept
+                self.positions.pop(_page(path, config).url, None)
+
+    def unchanged(self, config: MkDocsConfig, nav: object) -> bool:
+        """Whether the last build had the same settings and navigation ``nav``."""
+        return self.fingerprint == _fingerprint(config, nav)
 
     def forget(self) -> None:
         """A build failed part-way: which pages it rendered is unknown, so the next renders all."""
@@ -63,24 +71,28 @@ class IncrementalBuilds:
         previous = getattr(search, "search_index_prev", None)
         if search is None or previous is None:
             return
-        kept = [entry for entry in previous.entries
-                if (page := page_of(entry)) in self.positions and page not in self.rebuilt]
+        kept = [] if self.everything else [
+            entry for entry in previous.entries
+            if (page := page_of(entry)) in self.positions and page not in self.rebuilt]
         search.search_index.entries = in_page_order(kept + search.search_index.entries,
                                                     self.positions)
         search.search_index_prev = None
 
 
-def _fingerprint(config: MkDocsConfig) -> str:
+def _fingerprint(config: MkDocsConfig, nav: object) -> str:
     settings = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-    navigation = json.dumps(config.nav, sort_keys=True).encode("utf-8")
+    navigation = json.dumps(nav, sort_keys=True).encode("utf-8")
     return hashlib.sha256(settings + b"\0" + navigation).hexdigest()
 
 
 def _output_path(docs_path: str, config: MkDocsConfig) -> Path:
     if docs_path.endswith(".md"):
-        return Path(File(docs_path, config.docs_dir, config.site_dir,
-                         config.use_directory_urls).abs_dest_path)
+        return Path(_page(docs_path, config).abs_dest_path)
     return Path(config.site_dir) / docs_path
+
+
+def _page(docs_path: str, config: MkDocsConfig) -> File:
+    return File(docs_path, config.docs_dir, config.site_dir, config.use_directory_urls)
 
 
 class DirtyNoticeFilter(logging.Filter):

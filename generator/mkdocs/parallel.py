@@ -82,6 +82,7 @@ class PageShards:
     records: list[dict[str, Any]] = field(default_factory=list)  # a worker's log, to send
     _writer: int | None = None
     _log_filter: logging.Filter | None = None
+    _blanked: list[tuple[File, str | None]] = field(default_factory=list)  # and their sources
 
     @property
     def active(self) -> bool:
@@ -112,6 +113,7 @@ class PageShards:
     def _start(self, pages: Sequence[File]) -> PageShards:
         for file in pages:
             if file.src_uri in self.foreign:
+                self._blanked.append((file, file.abs_src_path))
                 file.content_string = ""
         self._log_filter = SkippedPageFilter(self.foreign)
         logging.getLogger("mkdocs.commands.build").addFilter(self._log_filter)
@@ -169,7 +171,7 @@ class PageShards:
             if payload.get("failed") or status != 0:
                 failures.append(_failure(worker.pid, status))
         self.workers = []
-        self._stop_filtering()
+        self._undo_split()
         if failures:
             raise PluginError(f"{len(failures)} page-rendering worker(s) failed: "
                               f"{'; '.join(failures)}")
@@ -184,9 +186,16 @@ class PageShards:
         for worker in self.workers:
             stop(worker.pid, worker.reader)
         self.workers = []
-        self._stop_filtering()
+        self._undo_split()
 
-    def _stop_filtering(self) -> None:
+    def _undo_split(self) -> None:
+        # The skipped pages read and render their files again: `serve` renders them after an
+        # edit with this build's files (see quickbuild.py).
+        for file, source in self._blanked:
+            file.abs_src_path, file._content = source, None
+            if file.page is not None:
+                vars(file.page).pop("render", None)  # undo render_nothing
+        self._blanked = []
         if self._log_filter is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self._log_filter)
             self._log_filter = None

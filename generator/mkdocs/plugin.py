@@ -20,10 +20,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..errors import ContentError
-from ..generate import generate
+from ..generate import GenerateReport, generate
 from ..render import page_dates
 from ..search import PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
@@ -31,6 +32,7 @@ from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
 from .livesite import BuiltSite
 from .mdcache import build_cache
+from .quickbuild import Edit, LastBuild
 from .parallel import (
     SAFE_PLUGINS,
     SKIP_TEMPLATE,
@@ -84,6 +86,11 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         # it): its unchanged pages may stay in place (see livesite.py).
         self.live_site: Path | None = None
         self.built = BuiltSite()
+        # Under serve: the last good build's files, navigation and theme (see quickbuild.py),
+        # and the generator's report when a rebuild ran it before MkDocs' build.
+        self.last: LastBuild | None = None
+        self.generated: GenerateReport | None = None
+        self._gathered: tuple[Files, Navigation] | None = None
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -107,10 +114,21 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                               "is still listed in mkdocs.yml — remove `- search` from plugins")
         return config
 
-    def on_pre_build(self, config: MkDocsConfig) -> None:
+    def edit(self, config: MkDocsConfig) -> Edit | None:
+        """Under serve, before MkDocs' build: run the generator, and return what it changed
+        when rendering only that gives what a build gives (see quickbuild.py), else None.
+        The build that follows uses this run's output."""
+        report = self.generated = self._generate(config, cached=False)
+        if (self.last is None or self.incremental is None
+                or not self.incremental.unchanged(config, report.nav)):
+            return None
+        dates = page_dates(report.site)
+        dated = {page for page in dates.keys() | self.page_dates.keys()
+                 if dates.get(page) != self.page_dates.get(page)}
+        return self.last.edit(config, report.written, report.removed, dated)
+
+    def _generate(self, config: MkDocsConfig, cached: bool) -> GenerateReport:
         extra = search_page() if self.config.search == "pagefind" else {}
-        cached = (self.config.cache and not self.serving
-                  and not set(config.plugins) - SAFE_PLUGINS)
         memo = build_cache(Path(config.config_file_path)) if cached else None
         try:
             report = generate(self._paths(config), Path(config.docs_dir),
@@ -124,6 +142,13 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if memo:
             log.info("PaperWiki: paper pages' Markdown: %d from the cache, %d rendered",
                      *memo.commit())
+        return report
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        cached = (self.config.cache and not self.serving
+                  and not set(config.plugins) - SAFE_PLUGINS)
+        report, self.generated = self.generated or self._generate(config, cached), None
+        self.shards = PageShards()
         config.nav = report.nav
         for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
             log.info("PaperWiki: %s", warning)
@@ -166,8 +191,16 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.shards = PageShards.fork(pages, positions, processes, papers)
         return files
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.incremental:
+            self._gathered = files, nav
+        return nav
+
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
+        if self._gathered:
+            self.last = LastBuild(*self._gathered, env)
+            self._gathered = None
         if self.shards.active or (self.warm and self.warm.hits):
             add_skip_template(env)
         if self.shards.active:
@@ -207,6 +240,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.shards.abort()
         if self.incremental:
             self.incremental.forget()
+        self.last = self.generated = None
         if self.warm:
             self.warm.stop()
 

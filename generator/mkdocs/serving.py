@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,8 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from ..runlock import project_lock
+from .plugin import PaperWikiPlugin
+from .quickbuild import as_a_build
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
 
@@ -225,7 +228,7 @@ def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
         log.info("Building documentation...")
         current = config or get_config()
         with project_lock(project, "paperwiki serve", waiting=log.info):
-            run_build(lambda: build(current, serve_url=serve_url, dirty=dirty), status)
+            run_build(lambda: rebuild(current, serve_url, dirty), status)
 
     server = PreviewServer(status, builder=builder, host=host, port=port, root=site_dir,
                            mount_path=urlsplit(serve_url).path)
@@ -245,3 +248,19 @@ def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
     finally:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def rebuild(config: Any, serve_url: str, dirty: bool) -> None:
+    """One build under serve: only what an edit changed when that gives the same site (see
+    quickbuild.py), else MkDocs' build (dirty unless every page is rendered each time)."""
+    plugin = next((p for p in config.plugins.values() if isinstance(p, PaperWikiPlugin)), None)
+    if dirty and plugin is not None and plugin.incremental is not None and plugin.last:
+        with as_a_build(config):
+            config = config.plugins.on_config(config)
+            edit = plugin.edit(config)
+            start = partial(config.plugins.on_pre_build, config=config)
+            if edit is not None and plugin.last.render(config, edit, start):
+                return
+        # A dirty build would show the pages it does not read again without their titles.
+        plugin.incremental.forget()
+    build(config, serve_url=serve_url, dirty=dirty)
