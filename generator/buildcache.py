@@ -12,6 +12,7 @@ compute the very same one. Nothing is reused unless the build is given a ``Build
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from importlib import metadata
@@ -70,7 +71,19 @@ class BuildCache:
         Returns how many paper pages were not rendered and how many were."""
         for store in self.stores:
             store.commit()
+        self._remove_strays()
         return self.markdown.commit(self._pages.values())
+
+    def _remove_strays(self) -> None:
+        """Files no store of this version writes (stores of older versions, debris of a
+        killed build): no build uses them."""
+        folder = self.stores[0].folder
+        known = {name for store in self.stores for name in store.file_names()}
+        for name in set(os.listdir(folder)) - known if folder.is_dir() else ():
+            try:
+                (folder / name).unlink()
+            except OSError:  # a folder, say: not ours to remove
+                pass
 
 
 class PaperPagesInDocs:

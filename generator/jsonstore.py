@@ -83,6 +83,10 @@ class JsonStore:
     def _shard(self, key: str) -> int:
         return int(key[0], 16) if self.shards > 1 else 0
 
+    def file_names(self) -> set[str]:
+        """The names of the files this store may write in its folder."""
+        return {self._path(shard).name for shard in range(self.shards)}
+
     def _path(self, shard: int) -> Path:
         return self.folder / f"{self.name}.{shard:x}.json"
 
