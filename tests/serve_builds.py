@@ -1,7 +1,7 @@
 """`paperwiki serve`'s builds without its server, in a process of their own (MkDocs keeps one
 plugin instance per process): ``python tests/serve_builds.py mkdocs.yml SITE incremental``
-builds, then builds again for every line read, answering each build with one line (what the
-plugin logged); ``fresh`` builds once as ``--full-rebuilds`` would."""
+builds, then builds again for every line read, answering each build with one line (what
+MkDocs and the plugin logged); ``fresh`` builds once as ``--full-rebuilds`` would."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ def main(config_file: str, site_dir: str, mode: str) -> None:
     print(" | ".join(logged.lines), flush=True)
     for _ in sys.stdin:
         logged.lines = []
-        rebuild(config(), URL, True)
+        try:
+            rebuild(config(), URL, True)
+        except Exception:  # noqa: BLE001 - what serve does: report, go on serving
+            logged.lines.append("the build failed")
         print(" | ".join(logged.lines), flush=True)
 
 

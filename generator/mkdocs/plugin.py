@@ -238,11 +238,13 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.shards.is_worker:
             self.shards.finish_worker(None, failed=True)
         self.shards.abort()
+        if self.warm:
+            self.warm.stop()
+        if isinstance(error, ContentProblems):
+            return  # found before anything was written: the last build still stands
         if self.incremental:
             self.incremental.forget()
         self.last = self.generated = None
-        if self.warm:
-            self.warm.stop()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer:
