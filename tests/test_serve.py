@@ -132,6 +132,9 @@ def test_every_rebuild_serves_what_a_fresh_build_gives(tmp_path: Path) -> None:
         (lambda: replace(paper, "\nauthors:", "\nsummary: [unclosed\nauthors:"), None),
         (lambda: replace(paper, "\nsummary: [unclosed\n", "\n"), True),
         (lambda: replace(paper, "\nauthors:", "\nhidden: true\nauthors:"), True),
+        (lambda: (content / "papers" / "a-new-paper.yaml").write_text(
+            "title: A new paper on pretraining\nabstract: Written while serving.\n"
+            "published: 2024-08-07\nauthors: 1\nlistings:\n  - pretraining\n", "utf-8"), True),
         (lambda: replace(content / "topics.yaml", "name: Pre-training\n", "name: Pretraining\n"),
          False),
     ]

@@ -1,8 +1,9 @@
 """Incremental rebuilds for ``paperwiki serve``: seconds instead of minutes on a large wiki.
 
-``paperwiki serve`` runs MkDocs in dirty mode, which renders only pages whose Markdown is newer
-than their HTML. The generator rewrites exactly the Markdown an edit changes, so those are the
-pages the edit touched, with three exceptions this module covers:
+The generator rewrites exactly the Markdown an edit changes, so those are the pages the edit
+touched, and the only ones ``paperwiki serve`` renders (see ``quickbuild.py``; its first build
+runs MkDocs in dirty mode, which renders pages whose Markdown is newer than their HTML), with
+three exceptions this module covers:
 
 - what every page repeats — the navigation and everything set in mkdocs.yml: when either
   changes, the served site is emptied and every page rendered again;
@@ -50,8 +51,6 @@ class IncrementalBuilds:
             return
         for path in removed:
             _output_path(path, config).unlink(missing_ok=True)
-            if path.endswith(".md"):  # its search entries are not kept
-                self.positions.pop(_page(path, config).url, None)
 
     def unchanged(self, config: MkDocsConfig, nav: object) -> bool:
         """Whether the last build had the same settings and navigation ``nav``."""
@@ -87,12 +86,9 @@ def _fingerprint(config: MkDocsConfig, nav: object) -> str:
 
 def _output_path(docs_path: str, config: MkDocsConfig) -> Path:
     if docs_path.endswith(".md"):
-        return Path(_page(docs_path, config).abs_dest_path)
+        return Path(File(docs_path, config.docs_dir, config.site_dir,
+                         config.use_directory_urls).abs_dest_path)
     return Path(config.site_dir) / docs_path
-
-
-def _page(docs_path: str, config: MkDocsConfig) -> File:
-    return File(docs_path, config.docs_dir, config.site_dir, config.use_directory_urls)
 
 
 class DirtyNoticeFilter(logging.Filter):

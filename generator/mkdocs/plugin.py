@@ -199,7 +199,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
         if self._gathered:
-            self.last = LastBuild(*self._gathered, env)
+            self.last = LastBuild(*self._gathered, env, self.positions)
             self._gathered = None
         if self.shards.active or (self.warm and self.warm.hits):
             add_skip_template(env)
