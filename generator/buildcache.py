@@ -13,15 +13,14 @@ compute the very same one. Nothing is reused unless the build is given a ``Build
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
 from .docsrecord import DocsRecord
 from .enrichcache import EnrichmentCache
-from .jsonstore import JsonStore, digest
+from .fingerprint import digest, library_versions
+from .jsonstore import JsonStore
 from .outputs import page as page_path
 from .papercache import PaperCache
 from .render import PaperPage
@@ -48,7 +47,7 @@ class BuildCache:
 
     def __init__(self, folder: Path, code: str, markdown: Markdown) -> None:
         """The caches in ``folder``; ``code`` is a digest of the generator's own files."""
-        fingerprint = digest(b"stages", code.encode(), versions().encode()).encode()
+        fingerprint = digest(b"stages", code.encode(), library_versions(DISTRIBUTIONS).encode()).encode()
         stages = folder / STAGES
         self.stores = tuple(JsonStore(stages, name, shards=1 if name == "related" else 16)
                             for name in ("papers", "topics", "related", "docs"))
@@ -97,12 +96,3 @@ class PaperPagesInDocs:
         name, key = page_path("paper", page.entry.id), self.markdown.key(page)
         return None if self.record.holds(name, key) else self.markdown(page, render, key)
 
-
-def versions() -> str:
-    found = []
-    for name in DISTRIBUTIONS:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return f"python={sys.version_info[0]}.{sys.version_info[1]} " + " ".join(found)

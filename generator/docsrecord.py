@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .jsonstore import JsonStore, digest
+from .fingerprint import digest
+from .jsonstore import JsonStore
 
 
 class DocsRecord:

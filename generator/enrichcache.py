@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .jsonstore import JsonStore, digest
+from .fingerprint import digest
+from .jsonstore import JsonStore
 from .related import Document, Relation
 from .topics import Matcher, Matching, TopicRule
 

@@ -28,15 +28,6 @@ FORMAT = "paperwiki-stage-cache 1"
 MAX_BYTES = 256 << 20  # per shard: a 10,000-paper wiki's largest store is about 3 MB a shard
 
 
-def digest(*parts: bytes) -> str:
-    """A key: the SHA-256 of ``parts``, each preceded by its length (no two lists of parts
-    give the same bytes)."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
-    return hasher.hexdigest()
-
 
 class JsonStore:
     """The entries of one stage cache (``folder/name.*.json``) and what this build does with

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .jsonstore import JsonStore, digest
+from .fingerprint import digest
+from .jsonstore import JsonStore
 from .records import Paper, paper_from_mapping
 from .yamlfile import LineDict
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..buildcache import BuildCache
-from .pagecache import FORMAT, PageCache, cache_dir, digest, library_versions, tree_digest
+from ..fingerprint import digest, library_versions
+from .pagecache import DISTRIBUTIONS, FORMAT, PageCache, cache_dir, tree_digest
 
 Page = TypeVar("Page")
 GENERATOR = Path(__file__).resolve().parent.parent
@@ -45,7 +46,7 @@ class PaperPageMemo:
         """``code`` is ``generator_digest()``, when the caller has it already."""
         self.cache = PageCache(cache_root / "markdown")
         self.fingerprint = digest(FORMAT, b"markdown", (code or generator_digest()).encode(),
-                                   library_versions().encode()).encode()
+                                   library_versions(DISTRIBUTIONS).encode()).encode()
 
     def key(self, page: Page) -> str:
         return digest(self.fingerprint, repr(page).encode("utf-8", "surrogatepass"))

@@ -35,15 +35,15 @@ import os
 import posixpath
 import re
 import shutil
-import sys
 import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Container, Iterable, Iterator
-from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote
+
+from ..fingerprint import digest, library_versions
 
 FORMAT = b"paperwiki-page-cache 3"
 CACHE_DIR = ".cache/paperwiki"
@@ -72,13 +72,6 @@ def cache_dir(config_file: Path) -> Path:
     return config_file.parent / CACHE_DIR
 
 
-def digest(*parts: bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
-    return hasher.hexdigest()
-
 
 def tree_digest(folders: Iterable[str]) -> str:
     """Every file under ``folders`` (path and bytes): the theme, overrides/, our own code."""
@@ -94,15 +87,6 @@ def tree_digest(folders: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-def library_versions() -> str:
-    found = []
-    for name in DISTRIBUTIONS:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return f"python={sys.version_info[0]}.{sys.version_info[1]} " + " ".join(found)
-
 
 def build_fingerprint(config_file: Path, nav: object, theme_dirs: Iterable[str],
                       builder: str) -> str:
@@ -113,7 +97,7 @@ def build_fingerprint(config_file: Path, nav: object, theme_dirs: Iterable[str],
     folders = [folder for folder in theme_dirs if not _installed(folder)]
     return digest(FORMAT, builder.encode("utf-8"), config_file.read_bytes(),
                    json.dumps(nav, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-                   tree_digest([*folders, own_code]).encode(), library_versions().encode())
+                   tree_digest([*folders, own_code]).encode(), library_versions(DISTRIBUTIONS).encode())
 
 
 def _installed(folder: str) -> bool:
