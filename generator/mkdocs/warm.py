@@ -60,7 +60,7 @@ class WarmBuild:
     _key_of: Callable[[File], str] | None = None
     pages: int = 0
     live: LiveSite | None = None
-    dests: dict[str, str] = field(default_factory=dict)  # src_uri -> dest_uri, when keyed ahead
+    planned: dict[str, File] = field(default_factory=dict)  # the pages, by src_uri
     kept: set[str] = field(default_factory=set)  # pages of the live site left in place
     built: BuiltSite = field(default_factory=BuiltSite)  # set by a build that finished
 
@@ -93,10 +93,10 @@ class WarmBuild:
                                         config.theme.dirs, _builder(config))
         self._key_of = _page_keys(fingerprint, known, page_dates, hand_written)
         self.pages = len(pages)
+        self.planned = {file.src_uri: file for file in pages}
         if not self.cache.index:
             return list(pages)
         self.keys = {file.src_uri: self._key_of(file) for file in pages}
-        self.dests = {file.src_uri: file.dest_uri for file in pages}
         misses = []
         for file in pages:
             key = self.keys[file.src_uri]
@@ -167,7 +167,11 @@ class WarmBuild:
             self.built = BuiltSite(kept)
             return
         removed = self.cache.commit(self.keys[name] for name in self.hits)
-        self.built = BuiltSite(kept, {self.dests[name]: key for name, key in self.keys.items()})
+        if not self.keys and self._key_of is not None:
+            # A cold build keys its pages now, so that the next one can leave them in place.
+            self.keys = {name: self._key_of(file) for name, file in self.planned.items()}
+        self.built = BuiltSite(kept, {self.planned[name].dest_uri: key
+                                      for name, key in self.keys.items()})
         log.info("PaperWiki: page cache: %d pages rendered, %d from the cache (%d of them "
                  "left in place in the site), %d stale entries removed",
                  self.pages - len(self.hits), len(self.hits), len(kept), removed)
