@@ -3,7 +3,7 @@
 One object per build, handed to ``generate()``: the parsed papers (``papercache.py``), topic
 matches and related papers (``enrichcache.py``), the paper pages' Markdown (a store the caller
 provides, see ``generator/mkdocs/mdcache.py``) and which of those pages docs/ already holds
-(``docsrecord.py``).
+(``filerecord.py``).
 Every stage cache is keyed by its inputs and by ``fingerprint`` (the generator's own files and
 the versions of the libraries it runs on), so a value is reused only where a cold build would
 compute the very same one. Nothing is reused unless the build is given a ``BuildCache``:
@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from .docsrecord import DocsRecord
 from .enrichcache import EnrichmentCache
+from .filerecord import FileRecord
 from .fingerprint import digest, library_versions
 from .jsonstore import JsonStore
 from .outputs import page as page_path
@@ -58,7 +58,7 @@ class BuildCache:
         self._pages: dict[str, str] = {}  # docs path -> key of the paper pages of this build
 
     def paper_pages(self, docs_dir: Path) -> PaperPagesInDocs:
-        return PaperPagesInDocs(self.markdown, DocsRecord(self.docs, docs_dir))
+        return PaperPagesInDocs(self.markdown, FileRecord(self.docs, docs_dir))
 
     def written(self, pages: PaperPagesInDocs, keys: dict[str, str]) -> None:
         """The paper pages of this build, by docs path, once they are all in place."""
@@ -86,13 +86,21 @@ class BuildCache:
 
 
 class PaperPagesInDocs:
-    """Paper pages' Markdown, except for the pages docs/ already holds (see ``docsrecord``):
-    for those, None."""
+    """Paper pages' Markdown, except for the pages docs/ already holds (see ``filerecord``):
+    for those, None. Works in any process the generator forks; ``taken`` hands a process's
+    pages to the one that records them."""
 
-    def __init__(self, markdown: Markdown, record: DocsRecord) -> None:
+    def __init__(self, markdown: Markdown, record: FileRecord) -> None:
         self.markdown, self.record = markdown, record
+        self._noted: dict[str, str] = {}  # page -> key, in this process since ``taken``
 
     def __call__(self, page: PaperPage, render: Callable[[PaperPage], str]) -> str | None:
         name, key = page_path("paper", page.entry.id), self.markdown.key(page)
+        self._noted[name] = key
         return None if self.record.holds(name, key) else self.markdown(page, render, key)
+
+    def taken(self) -> dict[str, str]:
+        """The pages asked for in this process since the last call, with their keys."""
+        noted, self._noted = self._noted, {}
+        return noted
 

@@ -107,13 +107,13 @@ def _write(writer: DocsWriter, render: Callable[[], dict[str, str | None]],
            pages: PaperPagesInDocs | None = None) -> _Outcome:
     """Render, then write what changed, in the same process: the pages never travel between
     processes, only their names, the titles the navigation needs and the paper pages' keys.
-    A page rendered as None is in docs/ already (see ``docsrecord.py``)."""
+    A page rendered as None is in docs/ already (see ``filerecord.py``)."""
     files = render()
     return _Outcome(list(files), [name for name, text in files.items()
                                   if text is not None and writer.write(name, text)],
                     {name: page_title(name, text) for name, text in files.items()
                      if text is not None and "/" not in name and name.endswith(".md")},
-                    pages.record.taken() if pages else {})
+                    pages.taken() if pages else {})
 
 
 GENERATED = "a generated page"

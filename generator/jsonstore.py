@@ -71,6 +71,13 @@ class JsonStore:
                     pass
         self._loaded, self._kept, self._changed = {}, {}, set()
 
+    def remove(self) -> None:
+        """Remove the store's files now, whatever they hold: what they say is no longer
+        true (a change under way that a kill could cut short)."""
+        for name in self.file_names():
+            (self.folder / name).unlink(missing_ok=True)
+        self._loaded, self._kept, self._changed = {}, {}, set()
+
     def _shard(self, key: str) -> int:
         return int(key[0], 16) if self.shards > 1 else 0
 

@@ -3,12 +3,12 @@ the published site is still exactly the site just built; a page touched since is
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
-from generator.mkdocs.livesite import BuiltSite, LiveSite, publish, record_path
+from generator.jsonstore import FORMAT
+from generator.mkdocs.livesite import BuiltSite, LiveSite, publish, record_files
 from tests.project import tree_files
 
 
@@ -56,8 +56,9 @@ def test_a_warm_build_keeps_unchanged_pages_and_publishes_exactly_the_new_site(
     assert (site / "papers/a/index.html").stat().st_ino == inode  # left in place
     assert "papers/gone" not in folders(site)  # no empty folder a cold build would not make
     assert not (tmp_path / "staging2").exists()
-    record = json.loads(record_path(cache, site).read_text("utf-8"))["pages"]
-    assert set(record) == set(new_keys)
+    live = LiveSite(site, cache)
+    assert all(live.holds(name, key) for name, key in new_keys.items())
+    assert not live.holds("papers/gone/index.html", "kg")
 
 
 def test_a_page_edited_replaced_or_removed_since_its_build_is_not_kept(tmp_path: Path) -> None:
@@ -75,9 +76,14 @@ def test_a_page_edited_replaced_or_removed_since_its_build_is_not_kept(tmp_path:
 def test_without_a_trusted_record_nothing_is_kept(tmp_path: Path) -> None:
     site, cache = published(tmp_path, OLD, KEYS)
     assert LiveSite(None, cache).holds("index.html", "kh") is False  # no live site given
-    record = record_path(cache, site)
+    elsewhere = tmp_path / "elsewhere"
+    publish(write(tmp_path / "staging2", {"index.html": "x"}), elsewhere,
+            BuiltSite(keys={"index.html": "kh"}), cache)
+    [record] = record_files(cache, site)
     text = record.read_text("utf-8")
-    for damaged in (text[:-5], text.replace("paperwiki-site-record", "other-record"), "[]"):
+    [foreign] = record_files(cache, elsewhere)  # another site's record, valid for it
+    for damaged in (text[:-5], text.replace(FORMAT, "other-format"), "[]",
+                    foreign.read_text("utf-8")):
         record.write_text(damaged, "utf-8")
         assert LiveSite(site, cache).holds("index.html", "kh") is False
 
@@ -86,7 +92,7 @@ def test_a_whole_build_replaces_the_site_and_removes_an_old_record(tmp_path: Pat
     site, cache = published(tmp_path, OLD, KEYS)
     publish(write(tmp_path / "staging2", {"index.html": "only"}), site, BuiltSite(), cache)
     assert tree_files(site) == {"index.html": b"only"}
-    assert not record_path(cache, site).exists()  # a build without keys leaves nothing to trust
+    assert not any(path.exists() for path in record_files(cache, site))  # nothing to trust
 
 
 def test_an_update_removes_stray_files_and_puts_a_file_where_a_folder_was(
@@ -110,5 +116,6 @@ def test_each_site_folder_has_its_own_record_and_a_removed_one_is_forgotten(
     assert LiveSite(site, cache).holds("index.html", "kh")
     assert LiveSite(elsewhere, cache).holds("index.html", "kx")
     shutil.rmtree(elsewhere)
+    (cache / "sites" / "0123456789abcdef.json").write_text("{}", "utf-8")  # no site's record
     publish(write(tmp_path / "staging3", OLD), site, BuiltSite(keys=KEYS), cache)
-    assert sorted(record_path(cache, site).parent.iterdir()) == [record_path(cache, site)]
+    assert sorted(record_files(cache, site)[0].parent.iterdir()) == record_files(cache, site)

@@ -3,31 +3,31 @@
 A cold build stages the whole new site beside the old one and swaps it in with two renames,
 so a reader never sees half a site. A warm build renders only what changed, and writing ten
 thousand unchanged pages again, then removing the old ones, would be most of its time. So
-after each build the page cache notes what every page of the published site was made from:
-its page key, and the file's size, modification time and inode (in the cache, one record
-per site folder).
-The next build leaves a page in place when its key is the same and the file still has those,
-and stages only the rest; publishing then removes from the site what the new build no longer
-makes and moves the staged files in, one rename each.
+after each build the cache records what every page of the published site was made from: its
+page key, with the file's identity (a ``FileRecord``, in a store of its own per site folder).
+The next build leaves a page in place when the record still holds it, and stages only the
+rest; publishing then removes from the site what the new build no longer makes and moves the
+staged files in, one rename each.
 
 The record is removed before the site is touched, so an update cut short is never trusted:
-the next build stages every page again. When in doubt a page is staged: a record of another
-format or damaged, a file edited, replaced or restored from elsewhere.
+the next build stages every page again. When in doubt a page is staged: a record damaged or
+foreign, a file edited, replaced or restored from elsewhere.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-FORMAT = "paperwiki-site-record 1"
+from ..filerecord import FileRecord
+from ..jsonstore import JsonStore
+
+SITES = "sites"  # the site records' folder, inside the cache folder
+SITE = "site"  # the entry of a site's record that names its folder
 
 
 @dataclass(frozen=True)
@@ -43,41 +43,40 @@ class LiveSite:
     """The published site a build will replace, and which of its pages the build may keep."""
 
     def __init__(self, root: Path | None, cache_root: Path) -> None:
-        self.root = root
-        self.record = _read_record(record_path(cache_root, root)) if root is not None else {}
+        self.record = FileRecord(_store(cache_root, root), root) if root is not None else None
 
     def holds(self, dest_uri: str, key: str) -> bool:
         """Whether the live site's page at ``dest_uri`` was made from ``key`` and is untouched
         since: then the build need not stage it."""
-        noted = self.record.get(dest_uri)
-        if self.root is None or noted is None or noted[0] != key:
-            return False
-        try:
-            found = os.lstat(os.path.join(self.root, dest_uri))
-        except OSError:
-            return False
-        return stat.S_ISREG(found.st_mode) and _identity(found) == noted[1:]
+        return self.record is not None and self.record.holds(dest_uri, key)
 
 
 def publish(staging: Path, target: Path, built: BuiltSite, cache_root: Path) -> None:
     """Make ``target`` the site just built in ``staging`` (and the pages it kept), then note
     what each page was made from for the next build."""
-    record = record_path(cache_root, target)
-    record.unlink(missing_ok=True)
+    store = _store(cache_root, target)
+    store.remove()
     if built.kept and target.is_dir():
         _update_in_place(staging, target, built.kept)
     else:
         _swap(staging, target)
     if built.keys:
-        _note(target, built.keys, record)
-    _forget_removed_sites(record.parent)
+        store.put(SITE, os.path.abspath(target))
+        FileRecord(store, target).record(built.keys)
+        store.commit()
+    _forget_removed_sites(store.folder)
 
 
-def record_path(cache_root: Path, site: Path) -> Path:
-    """Where the record of the site published at ``site`` is kept: a build to another
-    folder (``--site-dir``) has its own."""
+def record_files(cache_root: Path, site: Path) -> list[Path]:
+    """The files of the record of the site published at ``site``: a build to another folder
+    (``--site-dir``) has its own."""
+    store = _store(cache_root, site)
+    return [store.folder / name for name in sorted(store.file_names())]
+
+
+def _store(cache_root: Path, site: Path) -> JsonStore:
     name = hashlib.sha256(os.fsencode(os.path.abspath(site))).hexdigest()[:16]
-    return cache_root / "sites" / f"{name}.json"
+    return JsonStore(cache_root / SITES, name, shards=1)
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -131,49 +130,14 @@ def _with_parents(folders: set[str]) -> set[str]:
     return found
 
 
-def _note(site: Path, keys: Mapping[str, str], record: Path) -> None:
-    """Record the key and identity of each page of ``site``; a failure to write only costs
-    the next build its shortcut."""
-    pages: dict[str, list[Any]] = {}
-    for dest_uri, key in keys.items():
-        try:
-            pages[dest_uri] = [key, *_identity(os.lstat(site / dest_uri))]
-        except OSError:
-            continue
-    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
-    try:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"format": FORMAT, "site": os.path.abspath(site),
-                                         "pages": pages}, separators=(",", ":")), "utf-8")
-        os.replace(temporary, record)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-
-
 def _forget_removed_sites(records: Path) -> None:
-    """Records of site folders that no longer exist (a ``--site-dir`` since removed) are
-    of no use to any build."""
-    for record in records.glob("*.json") if records.is_dir() else ():
-        try:
-            site = json.loads(record.read_bytes()).get("site")
-            if not isinstance(site, str) or not os.path.isdir(site):
-                record.unlink()
-        except (OSError, ValueError, AttributeError):
-            record.unlink(missing_ok=True)
-
-
-def _identity(found: os.stat_result) -> list[int]:
-    return [found.st_size, found.st_mtime_ns, found.st_ino]
-
-
-def _read_record(path: Path) -> dict[str, list[Any]]:
-    """dest path -> [key, size, mtime_ns, inode]; a record of another format, or damaged,
-    names nothing."""
-    try:
-        data = json.loads(path.read_bytes())
-        if data["format"] != FORMAT:
-            return {}
-        return {name: noted for name, noted in data["pages"].items()
-                if isinstance(noted, list) and len(noted) == 4 and isinstance(noted[0], str)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    """Records of site folders that no longer exist (a ``--site-dir`` since removed) are of
+    no use to any build, nor is a file that is no site's record."""
+    for name in os.listdir(records) if records.is_dir() else ():
+        store = JsonStore(records, name.partition(".")[0], shards=1)
+        site = store.get(SITE) if store.file_names() == {name} else None
+        if not isinstance(site, str) or not os.path.isdir(site):
+            try:
+                os.unlink(records / name)
+            except OSError:  # a folder, say: not ours to remove
+                pass
