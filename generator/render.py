@@ -20,8 +20,8 @@ from .facets import render_facets
 from .feeds import feed_links
 from .homepage import most_upvoted_recent, new_since_last_capture
 from .model import PaperEntry, Site, TopicEntry
-from .outputs import HOME, index_page, page, page_url
-from .outputs import page as page_path  # where `page` names a PaperPage
+from .outputs import HOME, index_page, page_url
+from .outputs import page as page_path  # `page` names a PaperPage in this module
 from .processes import split
 from .safehtml import curated_html, text_html
 from .templating import environment, front_matter
@@ -147,15 +147,15 @@ class _Pages:
             index_page("paper"): self.paper_index(),
             index_page("topic"): self.topic_index(),
             index_page("listing"): self.listing_index(),
-            **{page("topic", tid): self.topic(entry) for tid, entry in site.topics.items()},
-            **{page("listing", lid): self.listing(lid) for lid in site.listings},
-            **{page("paper", old): self.redirect(old, new)
+            **{page_path("topic", tid): self.topic(entry) for tid, entry in site.topics.items()},
+            **{page_path("listing", lid): self.listing(lid) for lid in site.listings},
+            **{page_path("paper", old): self.redirect(old, new)
                for old, new in site.redirects.items() if old not in site.papers},
             **render_facets(site),
         }
 
     def papers(self, entries: Sequence[PaperEntry]) -> dict[str, str | None]:
-        return {page("paper", entry.id): self.paper(entry) for entry in entries}
+        return {page_path("paper", entry.id): self.paper(entry) for entry in entries}
 
     def paper(self, entry: PaperEntry) -> str | None:
         site = self.site
