@@ -300,11 +300,19 @@ def build(config_file: Path, verbose: bool, site_dir: Path | None, no_cache: boo
 
     prepare_logging(verbose)
     started = time.perf_counter()
-    target = (site_dir or _settings(config_file).site_dir).resolve()
+    settings = _settings(config_file)
+    _make_docs_dir(settings)
+    target = (site_dir or settings.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with one_run_at_a_time(_content_paths(config_file), "paperwiki build", site=target):
         _build_into(config_file, target, cache=not no_cache)
     click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
+
+
+def _make_docs_dir(settings: Settings) -> None:
+    """docs/ holds only what the generator writes, so a checkout without it builds too:
+    MkDocs refuses a missing docs_dir before the generator could make it."""
+    settings.docs_dir.mkdir(parents=True, exist_ok=True)
 
 
 def _build_into(config_file: Path, target: Path, cache: bool = True) -> None:
@@ -419,6 +427,7 @@ def serve(config_file: Path, dev_addr: str, full_rebuilds: bool) -> None:
     from .mkdocs.serving import serve as serve_site
 
     prepare_logging(verbose=True)  # "Serving on …" and rebuild notices are the point here
+    _make_docs_dir(_settings(config_file))
     serve_site(str(config_file), dev_addr=dev_addr, dirty=not full_rebuilds)
 
 

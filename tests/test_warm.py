@@ -153,9 +153,10 @@ def test_after_every_kind_of_edit_a_warm_build_is_the_cold_build(tmp_path: Path)
     output = build(project)
     assert left_in_place(output) == cache_counts(output)[1], "an unchanged page was written again"
 
-    # Without a site to leave pages in (a new checkout), every page comes from the cache:
-    # a damaged entry renders.
+    # Without a site to leave pages in or a docs/ folder (a new checkout, docs/ removed too),
+    # every page comes from the cache: a damaged entry renders.
     shutil.rmtree(project / "site")
+    shutil.rmtree(project / "docs")
     damage_the_cache(project / CACHE_DIR)
     entries = len(read_manifest(project / CACHE_DIR))
     assert assert_warm_equals_cold(project, "damaged cache") == (2, entries - 2)
