@@ -1,4 +1,5 @@
-"""bench/RESULTS.md: the machine, the corpus, and one table per size. Rewritten on every run."""
+"""bench/RESULTS.md: the machine, the corpus, and one table per size. Rewritten on every run,
+except its warm-build section, which bench/warm.py writes (see ``replace_warm_section``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 MB = 1024 * 1024
+WARM_SECTION = "## Warm builds"
 
 
 def machine_facts(repo: Path, args: argparse.Namespace) -> dict[str, str]:
@@ -94,7 +96,25 @@ def write_results(output: Path, facts: dict[str, str], results: list[dict[str, A
         lines += ["", *size_table(result)]
     if pending:
         lines += ["", "Not run (the run stopped first): N = " + ", ".join(map(str, pending))]
-    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    output.write_text(_with_warm_section(text, _warm_section(output)), encoding="utf-8")
+
+
+def replace_warm_section(output: Path, body: str) -> None:
+    """Put bench/warm.py's latest tables in RESULTS.md, keeping the rest of the file: the cold
+    and warm figures of one wiki are read side by side, though two scripts measure them."""
+    text = output.read_text("utf-8") if output.exists() else "# Benchmark results\n"
+    section = f"{WARM_SECTION}\n\n{body.strip()}\n"
+    output.write_text(_with_warm_section(text.split(WARM_SECTION)[0], section), "utf-8")
+
+
+def _warm_section(output: Path) -> str:
+    text = output.read_text("utf-8") if output.exists() else ""
+    return text[text.index(WARM_SECTION):] if WARM_SECTION in text else ""
+
+
+def _with_warm_section(text: str, section: str) -> str:
+    return text.rstrip("\n") + "\n\n" + section if section else text
 
 
 def _s(value: float | None) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 from corpus import make_project, read_records
 from measure import run_process, tree_size
+from report import replace_warm_section
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -54,6 +55,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--out", type=Path, default=HERE / "WARM.md")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md",
+                        help="the file whose warm-build section shows this run")
     return parser.parse_args(argv)
 
 
@@ -164,6 +167,12 @@ def measure_size(records: list[dict[str, Any]], extra: list[dict[str, Any]], rou
     return result
 
 
+WARM_INTRO = ("Written by `python bench/warm.py` (every run's tables are in [WARM.md](WARM.md)): "
+              "a cold build, then warm builds, each in a new process with the cache the build "
+              "before it left. The Hugo row is the same generated Markdown through Hugo with a "
+              "one-line layout: a floor for writing these pages, not a target.\n")
+
+
 HUGO_LAYOUT = "<!doctype html><title>{{ .Title }}</title>{{ .Content }}\n"
 
 
@@ -244,6 +253,7 @@ def _commit() -> str:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="paperwiki-warm-"))
+    tables = []
     for size in args.sizes:
         records = read_records(args.corpus, size + 100)
         for pagefind in (False, True) if args.pagefind else (False,):
@@ -256,6 +266,8 @@ def main(argv: list[str]) -> int:
             print(table, flush=True)
             with args.out.open("a", encoding="utf-8") as out:
                 out.write(table + "\n")
+            tables.append(table.replace("## ", "### ", 1))
+    replace_warm_section(args.results, "\n".join([WARM_INTRO, *tables]))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

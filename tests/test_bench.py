@@ -33,3 +33,23 @@ def test_benchmark_runs_every_stage_and_reports_medians(tmp_path: Path) -> None:
     build = f"| `paperwiki build` cold, s | {result['build']['wall']:.2f} "
     assert build in report
     assert "Failures" not in report
+
+
+def test_the_cold_report_and_the_warm_section_keep_each_other(tmp_path: Path) -> None:
+    """bench/run.py rewrites RESULTS.md and bench/warm.py rewrites its warm-build section:
+    neither may lose what the other wrote."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from report import replace_warm_section, write_results
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    output = tmp_path / "RESULTS.md"
+    replace_warm_section(output, "first warm table")
+    write_results(output, {"Date": "today"}, [], pending=[10])
+    replace_warm_section(output, "second warm table")
+    write_results(output, {"Date": "tomorrow"}, [], pending=[20])
+    report = output.read_text("utf-8")
+    assert "| Date | tomorrow |" in report and "today" not in report
+    assert "N = 20" in report and "N = 10" not in report
+    assert report.endswith("## Warm builds\n\nsecond warm table\n")
+    assert "first warm table" not in report
