@@ -101,7 +101,8 @@ def _start(task: Callable[[], Any]) -> tuple[int, int]:
 
 def fork_with_pipe() -> tuple[int, int]:
     """fork() with a pipe from the child to the parent: ``(0, write end)`` in the child,
-    ``(child pid, read end)`` in the parent. Ctrl-C ends a child at once; the parent handles it."""
+    ``(child pid, read end)`` in the parent. Ctrl-C or SIGTERM ends a child at once, whatever
+    the parent does on them (``paperwiki serve`` stops on either); the parent handles it."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid:
@@ -109,6 +110,7 @@ def fork_with_pipe() -> tuple[int, int]:
         return pid, reader
     os.close(reader)
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return 0, writer
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import socket
@@ -42,6 +43,29 @@ def test_editing_yaml_updates_the_served_page(tmp_path: Path, options: list[str]
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_stopping_serve_with_sigterm_removes_its_temporary_site(tmp_path: Path) -> None:
+    """A service manager (or a test) stops serve with SIGTERM: the site it built in a
+    temporary folder goes with it, as after Ctrl-C."""
+    project = copy_project(tmp_path / "project")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--config-file",
+         str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/paperwiki/papers/{PAPER}/", "Scaling MLPs",
+                 timeout=120)
+        [site] = temporary.iterdir()
+        assert site.name.startswith("mkdocs_") and (site / "index.html").is_file()
+    finally:
+        server.terminate()
+        status = server.wait(timeout=30)
+    assert (status, list(temporary.iterdir())) == (0, [])
 
 
 def wait_for_status(url: str, status: int, timeout: float) -> None:

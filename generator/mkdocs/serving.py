@@ -15,6 +15,7 @@ import html
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -208,7 +209,9 @@ def problems_banner(problems: list[str]) -> str:
 
 
 def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
-    """Build into a temporary folder, serve it with live reload, rebuild on every change."""
+    """Build into a temporary folder, serve it with live reload, rebuild on every change.
+    Ctrl-C or SIGTERM stops it and removes the folder."""
+    signal.signal(signal.SIGTERM, _interrupt)
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     project = Path(config_file).resolve().parent
 
@@ -248,6 +251,13 @@ def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
     finally:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM (how a service manager or a test stops a server) stops serve as Ctrl-C does:
+    its default action skips every ``finally``, which left the temporary site behind (380 MB
+    for a 10,000-paper wiki)."""
+    raise KeyboardInterrupt
 
 
 def rebuild(config: Any, serve_url: str, dirty: bool) -> None:
