@@ -16,6 +16,7 @@ import pytest
 from generator.mkdocs.mdcache import PaperPageMemo
 from generator.mkdocs.pagecache import CACHE_DIR, PageCache, link_targets
 from generator.mkdocs.warm import _title_lines, _untitled
+from harness.search import use_pagefind
 from tests.project import REPO, copy_project, edit, run_build, run_paperwiki, tree_files
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # the sitemap's gzip header
@@ -193,6 +194,22 @@ def test_the_shipped_wiki_built_warm_is_the_cold_build(shipped_project: Path,
         files["sitemap.xml.gz"] = gzip.decompress(files["sitemap.xml.gz"])
     assert sorted(warm) == sorted(cold)
     assert [name for name in warm if warm[name] != cold[name]] == []
+
+
+@linux_only
+def test_in_pagefind_mode_a_warm_build_is_the_cold_build(tmp_path: Path) -> None:
+    """Pagefind reads the pages a warm build left in the site as well as those it wrote."""
+    project = small_project(tmp_path)
+    use_pagefind(project)
+    edit(project / "mkdocs.yml", "      search: pagefind\n",
+         "      search: pagefind\n      pages_per_search_index: 20\n")
+    build(project)
+    edit_paper(project)
+    rendered, cached = assert_warm_equals_cold(project, "pagefind")
+    assert 0 < rendered < cached
+    assert (project / "site" / "pagefind-2" / "pagefind.js").is_file()
+    output = build(project)
+    assert left_in_place(output) == cache_counts(output)[1] > 0
 
 
 # -- the cache itself, without a build ---------------------------------------------------------

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from ..errors import ContentError
 from ..generate import GenerateReport, generate
 from ..render import page_dates
-from ..search import PagefindFailed, index_with_pagefind, search_page
+from ..search import PAGES_PER_INDEX, PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
@@ -63,6 +63,9 @@ class PaperWikiConfig(Config):
     # builtin: Material's search (one index of the whole site, best for small wikis);
     # pagefind: an index split into chunks loaded per query, for thousands of papers.
     search = c.Choice(("builtin", "pagefind"), default="builtin")
+    # Pagefind's indexer holds about 135 KB per page: a larger site is indexed as several
+    # bundles of about this many pages, which the search page merges (see search.py).
+    pages_per_search_index = c.Type(int, default=PAGES_PER_INDEX)
     # Processes rendering paper pages in `build`: 0 is one per core on large wikis, 1 is serial.
     jobs = c.Type(int, default=0)
     # Keep each page's HTML in .cache/paperwiki/ and reuse it while its inputs are unchanged.
@@ -160,9 +163,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
             self.incremental.start(config, report.removed)
         self.warm, self.built = None, BuiltSite()
         if cached:
-            # Pagefind indexes the staged site, so it must hold every page.
-            live = self.live_site if self.config.search != "pagefind" else None
-            self.warm = WarmBuild.start(Path(config.config_file_path), live)
+            self.warm = WarmBuild.start(Path(config.config_file_path), self.live_site)
 
     @event_priority(-100)  # fork after every other plugin has seen the files
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -225,14 +226,22 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if self.incremental:
             self.incremental.merge_search_index(config)
         if self.config.search == "pagefind":
-            log.info("PaperWiki: indexing the pages for search with Pagefind …")
-            try:
-                index_with_pagefind(Path(config.site_dir))
-            except PagefindFailed as error:
-                raise PluginError(str(error)) from None
+            self._index_with_pagefind(config)
         if self.warm:
             self.warm.finish()
             self.built = self.warm.built
+
+    def _index_with_pagefind(self, config: MkDocsConfig) -> None:
+        """Pagefind reads every page: those this build wrote, and those a warm build left in
+        the published site."""
+        log.info("PaperWiki: indexing the pages for search with Pagefind …")
+        kept = self.warm.kept if self.warm else set()
+        try:
+            bundles = index_with_pagefind(Path(config.site_dir), self.live_site, kept,
+                                          self.config.pages_per_search_index)
+        except PagefindFailed as error:
+            raise PluginError(str(error)) from None
+        log.info("PaperWiki: search index written in %d bundle(s)", len(bundles))
 
     def on_build_error(self, error: Exception) -> None:
         if self.shards.is_worker:
