@@ -25,15 +25,29 @@ from .errors import Problem
 from .records import Paper, Topic
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Matcher:
     """A union of patterns, and lowercase words one of which every match must contain.
 
     Looking for those words first skips most regular-expression searches: on ten thousand
-    abstracts the searches took seconds, most of them finding nothing."""
+    abstracts the searches took seconds, most of them finding nothing.
+
+    Matchers compare by what they match (the expression's text and the words), not by the
+    compiled object: every build compiles the rules again, and `paperwiki serve` reuses the
+    matches of equal rules between rebuilds (see ``_matcher``)."""
 
     pattern: re2._Regexp
     hints: frozenset[str] | None  # None: no word is certain, always search
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Matcher) and self._source == other._source
+
+    def __hash__(self) -> int:
+        return hash(self._source)
+
+    @property
+    def _source(self) -> tuple[str, frozenset[str] | None]:
+        return self.pattern.pattern, self.hints
 
     def matches(self, text: str, words_in_text: set[str]) -> bool:
         if self.hints is not None and self.hints.isdisjoint(words_in_text):

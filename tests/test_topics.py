@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import re2
 
 from generator.records import Content
 from generator.store import ContentPaths, load_content
@@ -46,6 +47,18 @@ def test_prefilter_agrees_with_plain_regular_expressions(content: Content) -> No
         assert matcher(paper.title, paper.abstract) == expected, paper.id
         matched += len(expected)
     assert matched > len(content.papers)
+
+
+def test_rules_compiled_again_compare_equal(content: Content) -> None:
+    """Each build compiles the rules again; `paperwiki serve` reuses the matches of equal
+    rules, so equal sources must make equal rules even as new objects."""
+    first, _ = compile_rules(content.topics)
+    re2.purge()  # re2's own memo of compiled expressions, which a large wiki overflows
+    again, _ = compile_rules(content.topics)
+    assert again[0].title and first[0].title and again[0].title.pattern is not first[0].title.pattern
+    assert again == first and hash(tuple(again)) == hash(tuple(first))
+    other, _ = compile_rules((topic(first[0].topic_id, title=("other words",)),))
+    assert other[0] != first[0]
 
 
 def topic(topic_id: str, title: tuple[str, ...] = (), abstract: tuple[str, ...] = ()) -> Topic:
