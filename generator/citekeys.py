@@ -15,6 +15,7 @@ import string
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from .records import Paper
 from .text import plain_text
@@ -52,9 +53,13 @@ def base_key(paper: Paper) -> str:
     """The key before disambiguation: the first author's last name (when known), the year
     (``nodate`` if none) and the first significant title word."""
     year = str(paper.published.year) if paper.published else UNDATED_YEAR
-    last_name = _last_name(paper.authors[0]) if paper.authors else ""
-    return (last_name + year + _key_word(paper.title)) if last_name else \
-        _key_word(paper.title) + year
+    return _base_key(paper.authors[0] if paper.authors else "", year, paper.title)
+
+
+@lru_cache(maxsize=65_536)  # `paperwiki serve` keys every paper again after each edit
+def _base_key(first_author: str, year: str, title: str) -> str:
+    last_name = _last_name(first_author) if first_author else ""
+    return (last_name + year + _key_word(title)) if last_name else _key_word(title) + year
 
 
 def _last_name(name: str) -> str:

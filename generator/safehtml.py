@@ -87,6 +87,7 @@ def _math_span(latex: str) -> str:
     return f'<span class="{MATH_CLASS}">\\({html.escape(latex, quote=False)}\\)</span>'
 
 
+@lru_cache(maxsize=65_536)  # a paper's code link appears on its card, built on every build
 def link_html(url: str, label: str) -> str:
     """A link to an outside address, or the label alone if the address is not http(s)."""
     if urlsplit(url).scheme.lower() not in {"http", "https"}:
