@@ -14,6 +14,7 @@ any invented date would misplace the paper. They stay on their topic pages and i
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
+from functools import lru_cache
 from typing import TypedDict
 from urllib.parse import urlsplit
 
@@ -50,25 +51,38 @@ def render_feeds(site: Site, site_url: str, site_name: str = "PaperWiki") -> dic
     if urlsplit(site_url).scheme not in ("http", "https"):
         raise ValueError(f"feeds need the wiki's absolute address, not {site_url!r} — "
                          "set site_url in mkdocs.yml")
-    feeds = {ALL_FEED: _feed(site, site_url, ALL_FEED, f"{site_name}: all papers",
+    names = tuple((tid, plain_text(entry.topic.name)) for tid, entry in site.topics.items())
+    feeds = {ALL_FEED: _feed(site, site_url, names, ALL_FEED, f"{site_name}: all papers",
                              site_url, list(site.papers), site_name)}
     for topic_id, topic in site.topics.items():
-        feeds[topic_feed(topic_id)] = _topic_feed(site, site_url, topic, site_name)
+        feeds[topic_feed(topic_id)] = _topic_feed(site, site_url, names, topic, site_name)
     return feeds
 
 
-def _topic_feed(site: Site, site_url: str, topic: TopicEntry, site_name: str) -> str:
-    return _feed(site, site_url, topic_feed(topic.id),
+TopicNames = tuple[tuple[str, str], ...]  # (id, name as plain text) of every topic
+
+
+def _topic_feed(site: Site, site_url: str, names: TopicNames, topic: TopicEntry,
+                site_name: str) -> str:
+    return _feed(site, site_url, names, topic_feed(topic.id),
                  f"{site_name}: {plain_text(topic.topic.name)}",
                  page_url(site_url, "topic", topic.id), list(topic.papers), site_name,
                  subtitle=plain_text(topic.topic.description))
 
 
-def _feed(site: Site, site_url: str, path: str, title: str, page: str, paper_ids: list[str],
-          site_name: str, subtitle: str | None = None) -> str:
+def _feed(site: Site, site_url: str, names: TopicNames, path: str, title: str, page: str,
+          paper_ids: list[str], site_name: str, subtitle: str | None = None) -> str:
     """One Atom document; ``paper_ids`` arrive newest first, as the Site orders them."""
     entries = [site.papers[pid] for pid in paper_ids if site.papers[pid].paper.published]
     entries = entries[:FEED_LIMIT]
+    return _atom(site_url, names, path, title, page, tuple(entries), _newest(entries, site),
+                 site_name, subtitle)
+
+
+@lru_cache(maxsize=256)  # `paperwiki serve` writes every feed again after each edit
+def _atom(site_url: str, names: TopicNames, path: str, title: str, page: str,
+          entries: tuple[PaperEntry, ...], updated: date, site_name: str,
+          subtitle: str | None) -> str:
     feed = FeedGenerator()
     feed_url = _absolute(site_url, path)
     feed.id(feed_url)
@@ -79,9 +93,10 @@ def _feed(site: Site, site_url: str, path: str, title: str, page: str, paper_ids
     feed.generator(site_name)  # replaces feedgen's own name, address and version
     if subtitle:
         feed.subtitle(subtitle)
-    feed.updated(_moment(_newest(entries, site)))
+    feed.updated(_moment(updated))
+    topic_names = dict(names)
     for entry in entries:
-        _add_entry(feed, entry, site, site_url)
+        _add_entry(feed, entry, topic_names, site_url)
     document: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
     return document.decode("utf-8")
 
@@ -92,7 +107,8 @@ def _newest(entries: list[PaperEntry], site: Site) -> date:
     return max(dates, default=EPOCH)
 
 
-def _add_entry(feed: FeedGenerator, entry: PaperEntry, site: Site, site_url: str) -> None:
+def _add_entry(feed: FeedGenerator, entry: PaperEntry, topic_names: dict[str, str],
+               site_url: str) -> None:
     paper = entry.paper
     url = page_url(site_url, "paper", paper.id)
     item = feed.add_entry(order="append")
@@ -107,7 +123,7 @@ def _add_entry(feed: FeedGenerator, entry: PaperEntry, site: Site, site_url: str
     elif paper.organization:
         item.author({"name": paper.organization.name})
     for topic_id in entry.topics:
-        item.category(term=topic_id, label=plain_text(site.topics[topic_id].topic.name),
+        item.category(term=topic_id, label=topic_names[topic_id],
                       scheme=_absolute(site_url, "topics/"))
 
 

@@ -17,11 +17,14 @@ from .enrichcache import EnrichmentCache
 from .errors import ContentError, ContentWarning, Problem
 from .links import extract_links
 from .processes import run_tasks
-from .records import Content, CurationSettings, Link, ListingInfo, Paper, Topic, known_max
+from .records import (
+    Content, CurationSettings, Link, ListingInfo, Paper, Topic, hash_once, known_max,
+)
 from .related import Document, Relation, related_papers
 from .topics import TopicRule, assign_topics, compile_rules
 
 
+@hash_once
 @dataclass(frozen=True)
 class PaperEntry:
     paper: Paper

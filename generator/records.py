@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -28,6 +28,27 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 DEFAULT_MIRROR_HOSTS = ("b-61j.pages.dev", "hf.mirrork.net", "hf.barry1.top")
 
 
+T = TypeVar("T")
+
+
+def hash_once(cls: type[T]) -> type[T]:
+    """A frozen dataclass that keeps its hash: a paper is hashed whole (every field, its links)
+    wherever a page or an export is looked up in a memo, and `paperwiki serve` looks up ten
+    thousand of them after every edit. The hash is the dataclass's own; equality still compares
+    every field, so a kept hash can only cost a memo a hit (a copy made in a process with other
+    string hashes), never give a wrong one."""
+    compute = cls.__hash__
+
+    def __hash__(self: T) -> int:
+        kept = self.__dict__.get("_hash")
+        if kept is None:
+            kept = self.__dict__["_hash"] = compute(self)  # type: ignore[misc]
+        return kept
+
+    cls.__hash__ = __hash__  # type: ignore[method-assign, assignment]
+    return cls
+
+
 @dataclass(frozen=True)
 class Link:
     url: str
@@ -35,6 +56,7 @@ class Link:
     label: str | None = None
 
 
+@hash_once
 @dataclass(frozen=True)
 class Paper:
     """One paper as curated: what the listings said plus every hand edit."""

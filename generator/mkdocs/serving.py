@@ -11,6 +11,7 @@ they are fixed. Each build holds the project's lock (see ``runlock.py``).
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -237,6 +238,10 @@ def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
                            mount_path=urlsplit(serve_url).path)
     try:
         builder(config)
+        # What the first build made that the process keeps (papers, templates, the theme,
+        # memos) leaves the collector's view: a full collection walked it on every rebuild,
+        # 0.3 s of CPU at 10,000 papers. Only that build's objects are exempt, once.
+        gc.freeze()
         server.watch(config.docs_dir)
         server.watch(config.config_file_path)
         server = config.plugins.on_serve(server, config=config, builder=builder)
