@@ -10,12 +10,15 @@ prepared fragments; a paper listed on many pages is prepared once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .byline import short_byline
 from .model import PaperEntry, Site
+from .records import hash_once
 from .safehtml import link_html, text_html
 
 
+@hash_once  # hashed as the key of a card and of every paper page it is related on
 @dataclass(frozen=True)
 class PaperLine:
     """A paper's card, every text already HTML."""
@@ -37,12 +40,16 @@ class PaperLine:
 
 def paper_lines(site: Site) -> dict[str, PaperLine]:
     """Every visible paper's card, by id."""
-    names = {tid: text_html(entry.topic.name) for tid, entry in site.topics.items()}
+    names = tuple((tid, text_html(entry.topic.name)) for tid, entry in site.topics.items())
     return {pid: paper_line(entry, names) for pid, entry in site.papers.items()}
 
 
-def paper_line(entry: PaperEntry, topic_names: dict[str, str]) -> PaperLine:
+@lru_cache(maxsize=65_536)  # `paperwiki serve` makes every card again after each edit
+def paper_line(entry: PaperEntry, names: tuple[tuple[str, str], ...]) -> PaperLine:
+    """The card of ``entry``; ``names`` are every topic's (id, name as HTML). A card kept
+    from the last build is the very same object, so memos keyed by cards compare them at once."""
     paper = entry.paper
+    topic_names = dict(names)
     byline = short_byline(paper)
     return PaperLine(
         id=paper.id, title=text_html(paper.title),

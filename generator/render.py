@@ -164,7 +164,7 @@ class _Pages:
             topics=tuple((tid, site.topics[tid].topic.name) for tid in entry.topics),
             listings=tuple((lid, site.listings[lid].listing.title)
                            for lid in entry.paper.listings if lid in site.listings),
-            related=tuple((self.lines[r.paper_id], ", ".join(map(text_html, r.terms)))
+            related=tuple((self.lines[r.paper_id], _terms_html(r.terms))
                           for r in entry.related),
             feeds=self.paper_feeds, citation_key=site.citation_keys[entry.id],
             site_url=self.site_url)
@@ -220,6 +220,11 @@ class _Pages:
                             template="redirect.html", redirect=f"papers/{new}/",
                             search={"exclude": True})
         return self._render("redirect.md.j2", meta=meta, new=new)
+
+
+@lru_cache(maxsize=65_536)  # the same relations come back on every build
+def _terms_html(terms: tuple[str, ...]) -> str:
+    return ", ".join(map(text_html, terms))
 
 
 def page_dates(site: Site) -> dict[str, str]:
