@@ -11,36 +11,52 @@ the page inserts them with textContent, never as HTML.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
-from .model import Site
+from .model import PaperEntry, Site
 from .outputs import FACETS as FACETS_FILE
 from .text import plain_text
 
 
-
 def render_facets(site: Site) -> dict[str, str]:
-    organisations = sorted({e.paper.organization.name for e in site.papers.values()
-                            if e.paper.organization})
+    rows = tuple(_facts(entry) for entry in site.papers.values())
+    topics = tuple((topic_id, entry.topic.name) for topic_id, entry in site.topics.items())
+    return {FACETS_FILE: _facets(rows, topics)}
+
+
+# What the filters know of one paper: id, title as plain text, ISO day or "", upvotes,
+# topic ids, organisation name or None, whether it has code, authors as plain text.
+_Facts = tuple[str, str, str, int | None, tuple[str, ...], str | None, int, tuple[str, ...]]
+
+
+@lru_cache(maxsize=65_536)  # `paperwiki serve` writes the index data again after each edit
+def _facts(entry: PaperEntry) -> _Facts:
+    paper = entry.paper
+    return (entry.id, plain_text(paper.title),
+            paper.published.isoformat() if paper.published else "", paper.upvotes,
+            entry.topics, paper.organization.name if paper.organization else None,
+            int(bool(paper.code) or any(link.kind == "code" for link in entry.links)),
+            tuple(plain_text(name) for name in paper.authors))
+
+
+@lru_cache(maxsize=4)  # the same facts give the same file: an edit of a note changes none
+def _facets(rows: tuple[_Facts, ...], topics: tuple[tuple[str, str], ...]) -> str:
+    organisations = sorted({row[5] for row in rows if row[5] is not None})
     org_index = {name: index for index, name in enumerate(organisations)}
-    topic_index = {topic_id: index for index, topic_id in enumerate(site.topics)}
-    authors = sorted({plain_text(name) for e in site.papers.values() for name in e.paper.authors})
+    topic_index = {topic_id: index for index, (topic_id, _) in enumerate(topics)}
+    authors = sorted({name for row in rows for name in row[7]})
     author_index = {name: index for index, name in enumerate(authors)}
-    rows = [[
-        entry.id,
-        plain_text(entry.paper.title),
-        entry.paper.published.isoformat() if entry.paper.published else "",
-        entry.paper.upvotes,
-        [topic_index[t] for t in entry.topics],
-        org_index[entry.paper.organization.name] if entry.paper.organization else -1,
-        int(bool(entry.paper.code) or any(link.kind == "code" for link in entry.links)),
-        [author_index[plain_text(name)] for name in entry.paper.authors],
-    ] for entry in site.papers.values()]
+    papers = [[paper_id, title, published, upvotes, [topic_index[t] for t in topic_ids],
+               org_index[organisation] if organisation is not None else -1, has_code,
+               [author_index[name] for name in names]]
+              for paper_id, title, published, upvotes, topic_ids, organisation, has_code, names
+              in rows]
     data = {
         "columns": ["id", "title", "published", "upvotes", "topics", "organization", "has_code",
                     "authors"],
-        "topics": [[topic_id, entry.topic.name] for topic_id, entry in site.topics.items()],
+        "topics": [list(topic) for topic in topics],
         "organizations": organisations,
         "authors": authors,
-        "papers": rows,
+        "papers": papers,
     }
-    return {FACETS_FILE: json.dumps(data, ensure_ascii=False, separators=(",", ":"))}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
