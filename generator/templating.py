@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 
@@ -52,15 +52,28 @@ def environment() -> Environment:
     env.filters.update(text=text_html, paragraphs=paragraphs_html, plain=html_text,
                        when=time_html, link_name=LINK_NAMES.get)
     env.globals.update(link_html=link_html, href=href, page_path=page, bibliography=BIBLIOGRAPHY)
-    env.globals["card"] = _remembered_card(env)
+    env.globals["cards"] = _remembered_cards(env)
     return env
 
 
-def _remembered_card(env: Environment) -> Callable[..., str]:
-    """The paper card macro (``_paper_list.md.j2``), remembered by its arguments: a card is
-    made of a ``PaperLine`` and addresses alone, and the lists of a 10,000-paper wiki show
-    25,000 cards on every build, which `paperwiki serve` repeats after every edit."""
-    return lru_cache(maxsize=65_536)(env.get_template("_paper_list.md.j2").module.paper_card)
+def _remembered_cards(env: Environment) -> Callable[..., str]:
+    """The paper card macro (``_paper_list.md.j2``) for a list of papers, remembered by its
+    arguments, card by card and list by list: a card is made of a ``PaperLine`` and addresses
+    alone, and the lists of a 10,000-paper wiki show 25,000 cards on every build, which
+    `paperwiki serve` repeats after every edit. ``lines`` are the cards by paper id."""
+    card = lru_cache(maxsize=65_536)(env.get_template("_paper_list.md.j2").module.paper_card)
+
+    @lru_cache(maxsize=1024)
+    def listed(shown: tuple[object, ...], papers: str, topics: str,
+               except_topic: str | None) -> str:
+        return "".join(card(line, papers, topics, except_topic=except_topic) + "\n"
+                       for line in shown)
+
+    def cards(lines: dict[str, object], ids: Iterable[str], papers: str, topics: str,
+              except_topic: str | None = None) -> str:
+        return listed(tuple(lines[pid] for pid in ids), papers, topics, except_topic)
+
+    return cards
 
 
 def time_html(day: date | str) -> str:
