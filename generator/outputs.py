@@ -13,6 +13,7 @@ Paths are relative to docs/. Two paths clash when MkDocs serves them at the same
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from posixpath import basename, dirname, join, normpath, relpath, splitext
 
 SECTIONS = {"paper": "papers", "topic": "topics", "listing": "listings"}
@@ -94,6 +95,7 @@ def item_outputs(kind: str, item_id: str) -> tuple[str, ...]:
     return (page(kind, item_id), topic_feed(item_id)) if kind == "topic" else (page(kind, item_id),)
 
 
+@lru_cache(maxsize=65_536)  # asked for every paper and alias on every build
 def reserved_address(kind: str, item_id: str) -> str | None:
     """The address of the wiki's own file that an item with this id would replace, if any."""
     return next((address(path) for path in item_outputs(kind, item_id)
