@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -46,6 +47,13 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path) -> N
     assert len(one) > 300
     assert sorted(one) == sorted(other)
     assert [name for name in one if one[name] != other[name]] == []
+
+    # Each process noted the keys of the pages it rendered: the next build leaves every page
+    # of the site in place.
+    code, warm_log = run_build(parallel, **epoch)
+    assert code == 0, warm_log
+    kept = re.search(r"(\d+) from the cache \((\d+) of them left in place", warm_log)
+    assert kept and int(kept[1]) == int(kept[2]) > 300, warm_log
 
 
 def test_a_warning_on_a_workers_page_still_fails_the_strict_build(tmp_path: Path) -> None:

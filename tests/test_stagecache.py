@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+from datetime import date
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,9 +21,10 @@ from generator.errors import ContentError
 from generator.generate import generate
 from generator.jsonstore import JsonStore
 from generator.model import Site, build_site
-from generator.records import Content
+from generator.papercache import PaperCache
+from generator.records import Content, Paper, paper_from_mapping
 from generator.render import PaperPage
-from generator.store import ContentPaths, load_content
+from generator.store import ContentPaths, load_content, parse_yaml
 from tests.project import REPO, copy_project, edit, run_build
 
 PAPERS = 40  # of the shipped wiki: enough for related papers and topics worth comparing
@@ -185,6 +187,26 @@ def test_a_paper_file_with_a_problem_is_never_cached(tmp_path: Path,
             warm(project)
         assert str(cached.value) == str(cold.value) and "unknown key 'titel'" in str(cold.value)
         assert counts == {}
+
+
+def test_a_stored_paper_reads_back_as_the_very_paper_or_is_not_stored(tmp_path: Path) -> None:
+    cache = PaperCache(JsonStore(tmp_path, "papers"), b"code")
+    source = paper_file(REPO, 0)
+    label = f"content/papers/{source.name}"
+
+    def loaded(**changes: object) -> tuple[dict[str, object], Paper]:
+        mapping = parse_yaml(source.read_text("utf-8"), label)
+        mapping.update(changes)
+        return mapping, paper_from_mapping(source.stem, mapping, label)
+
+    mapping, paper = loaded(upvotes=7, featured=True, note="a lone surrogate: \udc80")
+    key = cache.key(label, source.read_bytes())
+    cache.put(key, cache.entry(mapping, paper))
+    cache.store.commit()
+    again = PaperCache(JsonStore(tmp_path, "papers"), b"code").get(key, source.stem, label)
+    assert again is not None and repr(again) == repr(paper) and again.lines == paper.lines
+    for unheld in (float("nan"), date(2024, 5, 1)):  # no JSON value gives either back
+        assert cache.entry(*loaded(summary=unheld)) is None
 
 
 def damage(path: Path) -> None:

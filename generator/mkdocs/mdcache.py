@@ -68,7 +68,7 @@ class PaperPageMemo:
         stored = self.cache.stored_records()
         counts = len({*reused, *self.cache.used_keys()} - set(stored)), len(stored)
         try:
-            self.cache.commit(reused)
+            self.cache.commit(reused, stored)
         except OSError:  # only costs renders next time
             self.cache.close()
         return counts

@@ -147,20 +147,24 @@ class PageShards:
 
     # -- the end ---------------------------------------------------------------------------
 
-    def finish_worker(self, config: MkDocsConfig | None, failed: bool = False) -> None:
+    def finish_worker(self, config: MkDocsConfig | None, failed: bool = False,
+                      page_keys: dict[str, str] | None = None) -> None:
         """Hand this worker's results to the main process and exit without running anything
-        else: post-build belongs to the main process."""
+        else: post-build belongs to the main process. ``page_keys`` are the page cache's
+        keys of the pages this worker keyed (see warm.py)."""
         index = _search_index(config)
-        payload = {"records": self.records, "failed": failed,
+        payload = {"records": self.records, "failed": failed, "keys": page_keys or {},
                    "search": index.entries if index is not None else []}
         send_and_exit(self._writer, payload, status=1 if failed else 0)  # type: ignore[arg-type]
 
-    def join(self, config: MkDocsConfig) -> None:
-        """Wait for every worker, replay its log, merge its search entries; fail if one failed."""
+    def join(self, config: MkDocsConfig) -> dict[str, str]:
+        """Wait for every worker, replay its log, merge its search entries; fail if one failed.
+        Returns the page keys the workers sent."""
         if not self.workers:
-            return
+            return {}
         processes, started = len(self.workers) + 1, time.perf_counter()
         entries: list[dict[str, Any]] = []
+        keys: dict[str, str] = {}
         failures: list[str] = []
         for worker in self.workers:
             payload, status = receive(worker.pid, worker.reader)
@@ -168,6 +172,7 @@ class PageShards:
             for record in payload.get("records", []):
                 logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
             entries += payload.get("search", [])
+            keys.update(payload.get("keys", {}))
             if payload.get("failed") or status != 0:
                 failures.append(_failure(worker.pid, status))
         self.workers = []
@@ -180,6 +185,7 @@ class PageShards:
             index.entries = in_page_order(index.entries + entries, self.page_order)
         log.info("PaperWiki: pages rendered in %d processes; the main one then waited %.1f s "
                  "for the others", processes, time.perf_counter() - started)
+        return keys
 
     def abort(self) -> None:
         """The main process failed: stop the workers rather than leave them running."""

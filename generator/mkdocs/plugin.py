@@ -219,9 +219,11 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
     @event_priority(100)  # workers must be joined before search writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.shards.is_worker:
-            self.shards.finish_worker(config)
-        self.shards.join(config)
+            keyed = self.warm.rendered_keys if self.warm else None
+            self.shards.finish_worker(config, page_keys=keyed)
+        keys = self.shards.join(config)
         if self.warm:
+            self.warm.rendered_keys.update(keys)
             self.warm.merge_search(config, self.positions)
         if self.incremental:
             self.incremental.merge_search_index(config)

@@ -53,6 +53,9 @@ class WarningCounter(logging.Handler):
 class WarmBuild:
     cache: PageCache
     keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key, when keyed ahead
+    # src_uri -> key of the pages keyed after rendering (a cold build), by this process and,
+    # once they are joined, by the workers
+    rendered_keys: dict[str, str] = field(default_factory=dict)
     hits: dict[str, dict[str, Any]] = field(default_factory=dict)  # src_uri -> entry, no html
     counter: WarningCounter = field(default_factory=WarningCounter)
     _filter: logging.Filter | None = None
@@ -144,7 +147,9 @@ class WarmBuild:
         if self._key_of is None or not output \
                 or any(page_of(entry) != location for entry in added):
             return  # another process's page, or entries not its own: render it next time
-        key = self.keys.get(src_uri) or self._key_of(page.file)
+        key = self.keys.get(src_uri)
+        if key is None:
+            key = self.rendered_keys[src_uri] = self._key_of(page.file)
         self.cache.put(key, {"html": output, "search": added, "title": page.title,
                              "meta": page.meta,
                              "anchors": sorted(page.present_anchor_ids or ())})
@@ -167,9 +172,12 @@ class WarmBuild:
             self.built = BuiltSite(kept)
             return
         removed = self.cache.commit(self.keys[name] for name in self.hits)
-        if not self.keys and self._key_of is not None:
-            # A cold build keys its pages now, so that the next one can leave them in place.
-            self.keys = {name: self._key_of(file) for name, file in self.planned.items()}
+        if self._key_of is not None:
+            # A cold build keys now the pages no process keyed after rendering them (those
+            # whose output it did not store), so that the next build can leave them in place.
+            keys = {**self.rendered_keys, **self.keys}
+            self.keys = {name: keys.get(name) or self._key_of(file)
+                         for name, file in self.planned.items()}
         self.built = BuiltSite(kept, {self.planned[name].dest_uri: key
                                       for name, key in self.keys.items()})
         log.info("PaperWiki: page cache: %d pages rendered, %d from the cache (%d of them "
