@@ -23,7 +23,7 @@ from .model import Site, build_site
 from .nav import NavEntry, nav_file, page_title, site_navigation
 from .outputs import NAV_FILE, clashes
 from .processes import run_tasks
-from .render import render_tasks
+from .render import page_dates, render_tasks
 from .stats import render_stats
 from .store import ContentPaths, load_content
 
@@ -37,6 +37,7 @@ class GenerateReport:
     removed: tuple[str, ...]
     seconds: dict[str, float]
     hand_written: tuple[str, ...]  # pages copied from content/pages/, as named in docs/
+    dates: dict[str, str]  # each page's date, as the sitemap gives it (``page_dates``)
 
 
 def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
@@ -68,7 +69,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
              f"rendering and writing pages …")
     static, extra = _static_pages(paths, content.pages), extra_files or {}
     pages = cache.paper_pages(docs_dir) if cache else None
-    tasks = [*render_tasks(site, site_url or "", parallel, site_name, pages),
+    dates = page_dates(site)
+    tasks = [*render_tasks(site, site_url or "", parallel, site_name, pages, dates),
              lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
     writer = DocsWriter(docs_dir)
     try:
@@ -92,7 +94,7 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     removed = remove_stale(docs_dir, names)
     clock.lap("clean")
     return GenerateReport(site, nav, len(names - {NAV_FILE}), written, removed, clock.laps,
-                          content.pages)
+                          content.pages, dates)
 
 
 @dataclass(frozen=True)

@@ -48,11 +48,13 @@ PaperPageMemo = Callable[["PaperPage", Callable[["PaperPage"], str]], "str | Non
 
 def render_tasks(site: Site, site_url: str = "", parallel: bool = False,
                  site_name: str = "PaperWiki", memo: PaperPageMemo | None = None,
+                 dates: dict[str, str] | None = None,
                  ) -> list[Callable[[], dict[str, str | None]]]:
     """``render_site`` in independent pieces: runs of paper pages (one per core when
     ``parallel``), then every other page. The generator runs them beside its data files,
-    so no core waits for another to finish the pages it does not share."""
-    pages = _Pages(site, site_url, site_name, memo)
+    so no core waits for another to finish the pages it does not share. ``dates`` are the
+    site's ``page_dates``, when the caller has them already."""
+    pages = _Pages(site, site_url, site_name, memo, dates)
     return [*(partial(pages.papers, run) for run in split(list(site.papers.values()), parallel)),
             pages.others]
 
@@ -124,7 +126,7 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
 
 class _Pages:
     def __init__(self, site: Site, site_url: str, site_name: str,
-                 memo: PaperPageMemo | None = None):
+                 memo: PaperPageMemo | None = None, dates: dict[str, str] | None = None):
         self.site = site
         self.memo = memo
         self.site_url = site_url
@@ -134,7 +136,7 @@ class _Pages:
         self.lines = paper_lines(site)
         self.paper_feeds = tuple((feed["title"], feed["href"])
                                  for feed in feed_links(site, "paper", site_name=site_name))
-        self.dates = page_dates(site)
+        self.dates = page_dates(site) if dates is None else dates
 
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(site=self.site, lines=self.lines, **context)

@@ -25,7 +25,6 @@ from mkdocs.structure.pages import Page
 
 from ..errors import ContentError
 from ..generate import GenerateReport, generate
-from ..render import page_dates
 from ..search import PAGES_PER_INDEX, PagefindFailed, index_with_pagefind, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths
@@ -125,7 +124,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         if (self.last is None or self.incremental is None
                 or not self.incremental.unchanged(config, report.nav)):
             return None
-        dates = page_dates(report.site)
+        dates = report.dates
         dated = {page for page in dates.keys() | self.page_dates.keys()
                  if dates.get(page) != self.page_dates.get(page)}
         return self.last.edit(config, report.written, report.removed, dated)
@@ -155,7 +154,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         config.nav = report.nav
         for warning in report.site.warnings:  # at INFO: a strict build fails on WARNING
             log.info("PaperWiki: %s", warning)
-        self.page_dates = page_dates(report.site)
+        self.page_dates = report.dates
         paths = self._paths(config)
         self.hand_written = {name: paths.label(paths.pages / name) for name in report.hand_written}
         log.info("PaperWiki: %d pages generated, %d changed", report.pages, len(report.written))
