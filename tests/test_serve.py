@@ -69,17 +69,8 @@ def test_stopping_serve_with_sigterm_removes_its_temporary_site(tmp_path: Path) 
 
 
 def wait_for_status(url: str, status: int, timeout: float) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                code = response.status
-        except urllib.error.HTTPError as error:
-            code = error.code
-        if code == status:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer {status} within {timeout} s")
+    """A server busy rebuilding may not answer within a request's 5 s: that is waiting too."""
+    wait_for_answer(url, lambda code, body: code == status, timeout)
 
 
 def search_locations(base: str) -> list[str]:
