@@ -8,7 +8,9 @@ package on PyPI ships the indexer binary, so nothing is downloaded at build time
 The indexer holds about 135 KB per page until it writes (1.4 GB at 10,000 pages), so a large
 site is indexed as several bundles of at most ``pages_per_index`` pages each, one indexer run
 at a time; the search page merges them at query time (``BUNDLES`` lists them). A page's
-bundle depends only on its path and the number of bundles. The pages of a warm build are
+bundle depends only on its path and the number of bundles, and a bundle's key only on the
+indexer and its pages' paths and bytes, so a warm build leaves in the published site each
+bundle whose key is unchanged (see mkdocs/searchbundles.py). The pages of a warm build are
 partly staged and partly left in the published site (see mkdocs/livesite.py): each run reads
 hard links to the pages it indexes, from wherever they are.
 """
@@ -22,7 +24,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +34,7 @@ from .outputs import SEARCH
 PAGES_PER_INDEX = 5000  # about 700 MB of indexer memory
 BUNDLE = "pagefind"  # the first bundle's folder; the others are pagefind-2/, pagefind-3/, …
 BUNDLES = f"{BUNDLE}/bundles.json"  # the bundles' folders, read by pagefind-start.js
+_OPTIONS = ("--root-selector", "article", "--exclude-selectors", ".headerlink")
 _INPUT = ".pagefind-input"  # inside the site while indexing: links to one bundle's pages
 
 
@@ -44,28 +48,57 @@ def search_page() -> dict[str, str]:
     return {SEARCH: template.read_text("utf-8")}
 
 
-def index_with_pagefind(site_dir: Path, kept_in: Path | None = None,
-                        kept: Collection[str] = (),
-                        pages_per_index: int = PAGES_PER_INDEX) -> list[str]:
-    """Index the article of every page (not navigation or footer) into the site's bundles;
-    returns their folders. ``kept``: pages of the site left in ``kept_in`` (the published
-    site) instead of written to ``site_dir``."""
-    sources = {name: site_dir / name for name in _html_files(site_dir)}
+@dataclass(frozen=True)
+class Bundle:
+    """One Pagefind run: the pages it indexes (by path in the site, with the file to read)
+    and a key naming its output, which only the indexer and the pages' paths and bytes
+    decide: a bundle of the same key is the same, file for file."""
+
+    folder: str
+    sources: Mapping[str, Path]
+    key: str
+
+
+def plan_bundles(site_dir: Path, kept_in: Path | None = None, kept: Collection[str] = (),
+                 pages_per_index: int = PAGES_PER_INDEX) -> list[Bundle]:
+    """The bundles of the site's pages. ``kept``: pages of the site left in ``kept_in`` (the
+    published site) instead of written to ``site_dir``."""
+    sources = {name: site_dir / name for name in _files(site_dir, skip=(_INPUT,))
+               if name.endswith(".html")}
     if kept_in is not None:
         sources.update((name, kept_in / name) for name in kept if name.endswith(".html"))
-    groups = bundle_pages(sources, pages_per_index)
-    folders = [BUNDLE if number == 0 else f"{BUNDLE}-{number + 1}" for number in range(len(groups))]
+    indexer = _indexer()
+    bundles = []
+    for number, names in enumerate(bundle_pages(sources, pages_per_index)):
+        folder = BUNDLE if number == 0 else f"{BUNDLE}-{number + 1}"
+        hasher = hashlib.sha256(f"{indexer}\n{_OPTIONS}\n{folder}\n".encode("utf-8"))
+        for name in names:
+            hasher.update(f"{name}\n".encode("utf-8", "surrogateescape"))
+            hasher.update(hashlib.sha256(sources[name].read_bytes()).digest())
+        bundles.append(Bundle(folder, {name: sources[name] for name in names},
+                              hasher.hexdigest()))
+    return bundles
+
+
+def write_bundle(bundle: Bundle, site_dir: Path) -> list[str]:
+    """Index the article of each of the bundle's pages (not navigation or footer) into its
+    folder of ``site_dir``; returns the files written, by path from that folder."""
     links = site_dir / _INPUT
+    shutil.rmtree(links, ignore_errors=True)
     try:
-        for folder, names in zip(folders, groups):
-            shutil.rmtree(links, ignore_errors=True)
-            for name in names:
-                _link(sources[name], links / name)
-            _run_pagefind(links, site_dir / folder)
+        for name, source in bundle.sources.items():
+            _link(source, links / name)
+        _run_pagefind(links, site_dir / bundle.folder)
     finally:
         shutil.rmtree(links, ignore_errors=True)
-    (site_dir / BUNDLES).write_text(json.dumps([f"{folder}/" for folder in folders]), "utf-8")
-    return folders
+    return sorted(_files(site_dir / bundle.folder))
+
+
+def write_bundle_list(site_dir: Path, bundles: Sequence[Bundle]) -> None:
+    """Name every bundle's folder for the search page, the first first."""
+    folders = [f"{bundle.folder}/" for bundle in bundles]
+    (site_dir / BUNDLES).parent.mkdir(parents=True, exist_ok=True)  # the first may be kept
+    (site_dir / BUNDLES).write_text(json.dumps(folders), "utf-8")
 
 
 def bundle_pages(names: Collection[str], pages_per_index: int) -> list[list[str]]:
@@ -79,14 +112,28 @@ def bundle_pages(names: Collection[str], pages_per_index: int) -> list[list[str]
     return groups
 
 
-def _html_files(site_dir: Path) -> Iterator[str]:
-    """The HTML files Pagefind would index in ``site_dir``, by path from it."""
-    for folder, dirs, names in os.walk(site_dir):
-        relative = os.path.relpath(folder, site_dir)
+def _indexer() -> str:
+    """The Pagefind binary that will run, with its size and modification time."""
+    try:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is not None:
+            found = binary.stat()
+            return f"{binary} {found.st_size} {found.st_mtime_ns}"
+    except (ImportError, OSError):
+        pass
+    raise PagefindFailed("no Pagefind binary found: install `pagefind[bin]`")
+
+
+def _files(folder: Path, skip: Collection[str] = ()) -> Iterator[str]:
+    """Every file under ``folder``, by path from it; ``skip``: folders of its top level."""
+    for parent, dirs, names in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
         if relative == ".":
-            dirs[:] = [name for name in dirs if name != _INPUT]
+            dirs[:] = [name for name in dirs if name not in skip]
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        yield from (prefix + name for name in names if name.endswith(".html"))
+        yield from (prefix + name for name in names)
 
 
 def _link(source: Path, link: Path) -> None:
@@ -99,7 +146,7 @@ def _link(source: Path, link: Path) -> None:
 
 def _run_pagefind(site: Path, output: Path) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
-               "--root-selector", "article", "--exclude-selectors", ".headerlink", "--quiet"]
+               *_OPTIONS, "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as error:

@@ -203,13 +203,27 @@ def test_in_pagefind_mode_a_warm_build_is_the_cold_build(tmp_path: Path) -> None
     use_pagefind(project)
     edit(project / "mkdocs.yml", "      search: pagefind\n",
          "      search: pagefind\n      pages_per_search_index: 20\n")
-    build(project)
+    bundles, _ = search_bundles(build(project))
+    assert bundles > 2
     edit_paper(project)
     rendered, cached = assert_warm_equals_cold(project, "pagefind")
     assert 0 < rendered < cached
     assert (project / "site" / "pagefind-2" / "pagefind.js").is_file()
     output = build(project)
     assert left_in_place(output) == cache_counts(output)[1] > 0
+    assert search_bundles(output) == (0, bundles)
+    edit(paper(project, 3), "A curator's note", "A curator's second note")  # one page's bundle
+    assert search_bundles(build(project)) == (1, bundles - 1)
+    (project / "site" / "pagefind-3" / "pagefind-entry.json").unlink()
+    assert search_bundles(build(project))[0] == 1
+    assert_warm_equals_cold(project, "a bundle's file removed by hand")
+
+
+def search_bundles(output: str) -> tuple[int, int]:
+    """(search bundles indexed, left in place) as the build reported them."""
+    found = re.search(r"search index: (\d+) bundle\(s\) indexed, (\d+) left in place", output)
+    assert found, output
+    return int(found[1]), int(found[2])
 
 
 # -- the cache itself, without a build ---------------------------------------------------------

@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from ..errors import ContentError
 from ..generate import GenerateReport, generate
-from ..search import PAGES_PER_INDEX, PagefindFailed, index_with_pagefind, search_page
+from ..search import PAGES_PER_INDEX, PagefindFailed, search_page
 from ..settings import Settings, load_settings
 from ..store import ContentPaths
 from .incremental import DirtyNoticeFilter, IncrementalBuilds
@@ -42,6 +42,7 @@ from .parallel import (
     process_count,
 )
 from .rawhtml import put_back, set_aside
+from .searchbundles import index_site
 from .warm import WarmBuild
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
@@ -236,13 +237,13 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         """Pagefind reads every page: those this build wrote, and those a warm build left in
         the published site."""
         log.info("PaperWiki: indexing the pages for search with Pagefind …")
-        kept = self.warm.kept if self.warm else set()
         try:
-            bundles = index_with_pagefind(Path(config.site_dir), self.live_site, kept,
-                                          self.config.pages_per_search_index)
+            indexed, kept = index_site(Path(config.site_dir), self.warm, self.live_site,
+                                       self.config.pages_per_search_index)
         except PagefindFailed as error:
             raise PluginError(str(error)) from None
-        log.info("PaperWiki: search index written in %d bundle(s)", len(bundles))
+        log.info("PaperWiki: search index: %d bundle(s) indexed, %d left in place",
+                 indexed, kept)
 
     def on_build_error(self, error: Exception) -> None:
         if self.shards.is_worker:

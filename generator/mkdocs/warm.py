@@ -65,6 +65,9 @@ class WarmBuild:
     live: LiveSite | None = None
     planned: dict[str, File] = field(default_factory=dict)  # the pages, by src_uri
     kept: set[str] = field(default_factory=set)  # pages of the live site left in place
+    # Files of the site besides its pages (search bundles): path -> key, and those left in place
+    files: dict[str, str] = field(default_factory=dict)
+    files_kept: set[str] = field(default_factory=set)
     built: BuiltSite = field(default_factory=BuiltSite)  # set by a build that finished
 
     @classmethod
@@ -166,7 +169,7 @@ class WarmBuild:
         """Trust this build's entries if it warned of nothing; drop every other entry.
         Tell publishing which pages stayed in the live site and what every page is made of."""
         self.stop()
-        kept = frozenset(self.kept)
+        kept = frozenset(self.kept | self.files_kept)
         if self.counter.count:
             log.info("PaperWiki: the build warned, so the page cache keeps its previous pages")
             self.built = BuiltSite(kept)
@@ -178,11 +181,11 @@ class WarmBuild:
             keys = {**self.rendered_keys, **self.keys}
             self.keys = {name: keys.get(name) or self._key_of(file)
                          for name, file in self.planned.items()}
-        self.built = BuiltSite(kept, {self.planned[name].dest_uri: key
-                                      for name, key in self.keys.items()})
+        self.built = BuiltSite(kept, {**{self.planned[name].dest_uri: key
+                                         for name, key in self.keys.items()}, **self.files})
         log.info("PaperWiki: page cache: %d pages rendered, %d from the cache (%d of them "
                  "left in place in the site), %d stale entries removed",
-                 self.pages - len(self.hits), len(self.hits), len(kept), removed)
+                 self.pages - len(self.hits), len(self.hits), len(self.kept), removed)
 
 
 def _page_keys(fingerprint: str, known: dict[str, File], page_dates: dict[str, str],
