@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from .fingerprint import digest
@@ -34,6 +34,18 @@ def file_identity(path: str) -> list[int]:
     if not stat.S_ISREG(found.st_mode):
         return []
     return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev]
+
+
+def files_under(root: Path, skip: Collection[str] = ()) -> Iterator[str]:
+    """Every file under ``root`` by path from it, with slashes; a symbolic link to a folder is
+    named, never followed. ``skip``: folders of the top level left out."""
+    for folder, dirs, names in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        links = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        dirs[:] = [name for name in dirs if name not in links
+                   and not (relative == "." and name in skip)]
+        yield from (prefix + name for name in names + links)
 
 
 class FileRecord:

@@ -24,11 +24,12 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .filerecord import files_under
 from .outputs import SEARCH
 
 PAGES_PER_INDEX = 5000  # about 700 MB of indexer memory
@@ -63,7 +64,7 @@ def plan_bundles(site_dir: Path, kept_in: Path | None = None, kept: Collection[s
                  pages_per_index: int = PAGES_PER_INDEX) -> list[Bundle]:
     """The bundles of the site's pages. ``kept``: pages of the site left in ``kept_in`` (the
     published site) instead of written to ``site_dir``."""
-    sources = {name: site_dir / name for name in _files(site_dir, skip=(_INPUT,))
+    sources = {name: site_dir / name for name in files_under(site_dir, skip=(_INPUT,))
                if name.endswith(".html")}
     if kept_in is not None:
         sources.update((name, kept_in / name) for name in kept if name.endswith(".html"))
@@ -91,7 +92,7 @@ def write_bundle(bundle: Bundle, site_dir: Path) -> list[str]:
         _run_pagefind(links, site_dir / bundle.folder)
     finally:
         shutil.rmtree(links, ignore_errors=True)
-    return sorted(_files(site_dir / bundle.folder))
+    return sorted(files_under(site_dir / bundle.folder))
 
 
 def write_bundle_list(site_dir: Path, bundles: Sequence[Bundle]) -> None:
@@ -124,16 +125,6 @@ def _indexer() -> str:
     except (ImportError, OSError):
         pass
     raise PagefindFailed("no Pagefind binary found: install `pagefind[bin]`")
-
-
-def _files(folder: Path, skip: Collection[str] = ()) -> Iterator[str]:
-    """Every file under ``folder``, by path from it; ``skip``: folders of its top level."""
-    for parent, dirs, names in os.walk(folder):
-        relative = os.path.relpath(parent, folder)
-        if relative == ".":
-            dirs[:] = [name for name in dirs if name not in skip]
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        yield from (prefix + name for name in names)
 
 
 def _link(source: Path, link: Path) -> None:

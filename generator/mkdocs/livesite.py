@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..filerecord import FileRecord
+from ..filerecord import FileRecord, files_under
 from ..jsonstore import JsonStore
 
 SITES = "sites"  # the site records' folder, inside the cache folder
@@ -92,9 +92,9 @@ def _swap(staging: Path, target: Path) -> None:
 def _update_in_place(staging: Path, target: Path, kept: frozenset[str]) -> None:
     """Remove what neither the staged site nor the kept pages hold (and the folders that
     leaves empty, which a cold build never makes), then move every staged file in."""
-    staged = set(_files(staging))
+    staged = set(files_under(staging))
     emptied = set()
-    for name in _files(target):
+    for name in files_under(target):
         if name not in staged and name not in kept:
             os.unlink(target / name)
             emptied.add(os.path.dirname(name))
@@ -108,17 +108,6 @@ def _update_in_place(staging: Path, target: Path, kept: frozenset[str]) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, destination)
     shutil.rmtree(staging)
-
-
-def _files(root: Path) -> Iterator[str]:
-    """Every file under ``root`` (symbolic links included, never followed), by path from it."""
-    for folder, dirs, names in os.walk(root):
-        relative = os.path.relpath(folder, root)
-        prefix = "" if relative == "." else relative + "/"
-        links = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
-        dirs[:] = [name for name in dirs if name not in links]
-        for name in names + links:
-            yield prefix + name
 
 
 def _with_parents(folders: set[str]) -> set[str]:
