@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .buildcache import BuildCache, PaperPagesInDocs
 from .citations import render_bibliography
-from .docsdir import DocsWriter, remove_stale
+from .docsdir import DocsWriter, KnownText, remove_stale
 from .errors import ContentError, Problem
 from .export import render_exports
 from .feeds import render_feeds
@@ -43,7 +43,8 @@ class GenerateReport:
 def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
              site_name: str = "PaperWiki", extra_files: dict[str, str] | None = None,
              progress: Callable[[str], None] = lambda message: None,
-             parallel: bool = False, cache: BuildCache | None = None) -> GenerateReport:
+             parallel: bool = False, cache: BuildCache | None = None,
+             known: KnownText | None = None) -> GenerateReport:
     """Load, enrich, render and write; raises ContentError before writing anything.
 
     ``extra_files`` are pages the site's configuration asks for (such as a search page),
@@ -51,7 +52,8 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     papers, topic matches, related papers, paper pages' Markdown, what docs/ holds): a warm
     build reuses it, with the same result. ``parallel`` spreads enrichment and rendering over
     the cores (for one-off builds: a long-running process gains more from its in-memory
-    caches, which work done in a forked child does not fill).
+    caches, which work done in a forked child does not fill). ``known``: what such a process
+    wrote into docs/ before, so that unchanged pages are not read back (see ``docsdir.py``).
 
     Every file, pages, data files and the navigation, goes through one writer, which refuses
     two files at one address before anything is published. Each process writes the pages it
@@ -72,7 +74,7 @@ def generate(paths: ContentPaths, docs_dir: Path, site_url: str | None = None,
     dates = page_dates(site)
     tasks = [*render_tasks(site, site_url or "", parallel, site_name, pages, dates),
              lambda: {**render_stats(site), **_data_files(site, site_url, site_name)}]
-    writer = DocsWriter(docs_dir)
+    writer = DocsWriter(docs_dir, known)
     try:
         outcomes = run_tasks([partial(_write, writer, task, pages) for task in tasks], parallel)
         _refuse_clashes([name for outcome in outcomes for name in outcome.made],

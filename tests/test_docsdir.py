@@ -6,7 +6,9 @@ import os
 import stat
 from pathlib import Path
 
-from generator.docsdir import DocsWriter, remove_stale
+import pytest
+
+from generator.docsdir import DocsWriter, KnownText, remove_stale
 from tests.test_processes import forks, run_python
 
 
@@ -63,6 +65,42 @@ def test_a_leftover_staging_folder_is_removed_as_stale(tmp_path: Path) -> None:
     removed = remove_stale(docs, {"index.md"})
     assert len(removed) == 1 and removed[0].endswith("/papers/a.md")
     assert os.listdir(docs) == ["index.md"]
+
+
+def test_a_long_running_process_does_not_read_back_what_it_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under serve: a page rendered the same again is trusted while its file is unchanged;
+    a file touched by anything else is compared and rewritten, even with its size and
+    modification time set back."""
+    docs, known = tmp_path / "docs", KnownText()
+    (docs / "papers").mkdir(parents=True)
+    (docs / "papers" / "old.md").write_text("old", "utf-8")
+    first = DocsWriter(docs, known)
+    assert [first.write("papers/old.md", "old"), first.write("papers/new.md", "new"),
+            first.write("papers/changed.md", "one")] == [False, True, True]
+    first.publish()
+    second = DocsWriter(docs, known)  # notes the staged pages, now in place
+    assert [second.write(name, text) for name, text in [
+        ("papers/new.md", "new"), ("papers/changed.md", "two")]] == [False, True]
+    second.publish()
+    edited = docs / "papers" / "new.md"
+    before = edited.stat()
+    edited.write_text("NEW", "utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    def unread(path: Path) -> bytes:
+        raise AssertionError(f"read back {path}")
+
+    reading = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", unread)
+    third = DocsWriter(docs, known)
+    assert [third.write("papers/old.md", "old"), third.write("papers/changed.md", "two")] \
+        == [False, False]
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    assert third.write("papers/new.md", "new") is True
+    third.publish()
+    assert tree(docs) == {"papers/changed.md": "two", "papers/new.md": "new",
+                          "papers/old.md": "old"}
 
 
 @forks

@@ -23,6 +23,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..docsdir import KnownText
 from ..errors import ContentError
 from ..generate import GenerateReport, generate
 from ..search import PAGES_PER_INDEX, PagefindFailed, search_page
@@ -93,10 +94,12 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         # and the generator's report when a rebuild ran it before MkDocs' build.
         self.last: LastBuild | None = None
         self.generated: GenerateReport | None = None
+        self.known_docs: KnownText | None = None  # under serve: what docs/ holds (docsdir.py)
         self._gathered: tuple[Files, Navigation] | None = None
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.known_docs = KnownText() if self.serving else None
         if self.serving and dirty:
             self.incremental = IncrementalBuilds()
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_notice)
@@ -139,7 +142,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
                               extra_files=extra,
                               parallel=not self.serving and self.config.jobs != 1,
                               progress=lambda message: log.info("PaperWiki: %s", message),
-                              cache=memo)
+                              cache=memo, known=self.known_docs)
         except ContentError as error:
             raise ContentProblems(error) from None
         if memo:
