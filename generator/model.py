@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from datetime import date
 
 from .checks import check_content
@@ -112,13 +112,23 @@ def build_site(content: Content, parallel: bool = False,
             cache.keep_related(key, related)
     else:
         curated, links = curate_and_link()
-    entries = {p.id: PaperEntry(p, curated.assigned[p.id], links[p.id], related[p.id])
+    entries = {p.id: _entry(p, curated.assigned[p.id], links[p.id], related[p.id])
                for p in sorted(papers, key=_newest_first)}
     return Site(papers=entries, topics=_topics(curated.topics, entries),
                 listings=_listings(content.listings, entries),
                 redirects=_redirects(content.papers, entries), settings=content.settings,
                 citation_keys=citation_keys(entry.paper for entry in entries.values()),
                 warnings=curated.warnings)
+
+
+# `paperwiki serve` builds the site again after every edit, which leaves most papers as they
+# were: these memos give back the very same objects for them (the same Paper comes back from
+# store.load_paper), so every memo of a later stage keyed by them compares them at once
+# instead of field by field, and hashes them once (``hash_once``).
+@lru_cache(maxsize=65_536)
+def _entry(paper: Paper, topics: tuple[str, ...], links: tuple[Link, ...],
+           related: tuple[Relation, ...]) -> PaperEntry:
+    return PaperEntry(paper, topics, links, related)
 
 
 def _curated_and_linked(papers: list[Paper], rules: list[TopicRule], content: Content,
@@ -203,12 +213,14 @@ def _final_target(paper: Paper, by_id: dict[str, Paper]) -> str:
     return paper.id
 
 
+@lru_cache(maxsize=65_536)
 def _document(paper: Paper) -> Document:
     # The title counts twice: it is the author's own summary of what matters.
     return Document(id=paper.id, text=f"{paper.title}\n{paper.title}\n{paper.abstract}",
                     pinned=paper.pinned_related, banned=paper.banned_related)
 
 
+@lru_cache(maxsize=65_536)
 def _links(paper: Paper) -> tuple[Link, ...]:
     found = extract_links(paper.abstract)
     known = {link.url for link in paper.links}

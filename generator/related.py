@@ -20,6 +20,7 @@ from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from .processes import run_tasks, split
+from .records import hash_once
 from .tfidf import tfidf
 
 BLOCK_ROWS = 512
@@ -43,6 +44,7 @@ def shown_as_reason(term: str) -> bool:
         len(term) >= 6 and term.endswith("ly") and term not in NOUNS_ENDING_IN_LY)
 
 
+@hash_once  # the documents are the key of the memo below, hashed after every edit under serve
 @dataclass(frozen=True)
 class Document:
     id: str
