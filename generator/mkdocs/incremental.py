@@ -9,7 +9,7 @@ three exceptions this module covers:
   changes, the served site is emptied and every page rendered again;
 - pages the generator removed (a hidden or merged paper): their HTML is deleted;
 - the search index, which Material's dirty mode patches for one page only: entries are merged
-  page by page.
+  page by page, and each is encoded as JSON once while it is kept.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
@@ -36,6 +39,9 @@ class IncrementalBuilds:
     rebuilt: set[str] = field(default_factory=set)
     everything: bool = False  # this build renders every page (some maybe in other processes)
     positions: dict[str, int] = field(default_factory=dict)  # set by the plugin each build
+    # Each kept search entry as JSON, by the entry's id (the entry is kept with it, so the id
+    # stays its own): re-encoding ten thousand pages' entries took 0.08 s of every rebuild.
+    encoded: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
 
     def start(self, config: MkDocsConfig, removed: tuple[str, ...]) -> None:
         """Before MkDocs renders: empty the site if the navigation or settings changed, else
@@ -73,9 +79,37 @@ class IncrementalBuilds:
         kept = [] if self.everything else [
             entry for entry in previous.entries
             if (page := page_of(entry)) in self.positions and page not in self.rebuilt]
-        search.search_index.entries = in_page_order(kept + search.search_index.entries,
-                                                    self.positions)
+        index = search.search_index
+        index.entries = in_page_order(kept + index.entries, self.positions)
         search.search_index_prev = None
+        index.generate_search_index = partial(self._search_json, index,
+                                              index.generate_search_index)
+
+    def _search_json(self, index: Any, material: Callable[[Any], str], previous: Any) -> str:
+        """What Material writes, ``json.dumps`` of the index with its settings, put together
+        from each entry's JSON: Material's own output for no entries, then the entries."""
+        if previous is not None:  # not the index merge_search_index made
+            return material(previous)
+        entries = index.entries
+        index.entries = []
+        try:
+            skeleton = material(previous)
+        finally:
+            index.entries = entries
+        if not skeleton.endswith("[]}"):
+            return material(previous)
+        encoded = {}
+        for entry in entries:
+            known = self.encoded.get(id(entry))
+            encoded[id(entry)] = known if known and known[0] is entry else (
+                entry, _search_entry(entry))
+        self.encoded = encoded
+        return skeleton[:-2] + ",".join(encoded[id(entry)][1] for entry in entries) + "]}"
+
+
+def _search_entry(entry: dict[str, Any]) -> str:
+    """One entry as Material's ``generate_search_index`` encodes it inside the index."""
+    return json.dumps(entry, separators=(",", ":"), default=str)
 
 
 def _fingerprint(config: MkDocsConfig, nav: object) -> str:
