@@ -25,16 +25,17 @@ def _new_file_mode() -> int:
 NEW_FILE_MODE = _new_file_mode()
 
 
-def write_atomically(path: Path, text: str,
+def write_atomically(path: Path, text: str | bytes,
                      create: Callable[[Path, bytes], None] | None = None) -> bool:
-    """Write ``text`` unless the file already holds it; a crash never leaves half a file.
+    """Write ``text`` (bytes are written as they are, text in UTF-8) unless the file already
+    holds it; a crash never leaves half a file.
 
     Returns whether the file changed, so callers can report and so unchanged files keep their
     modification time (MkDocs' live reload and incremental tools rely on it). ``create``
     writes a file that does not exist yet, when the caller has a quicker way that is as safe
     (see ``docsdir.py``); by default it is written like any other.
     """
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         if path.read_bytes() == data:
             return False

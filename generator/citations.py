@@ -128,13 +128,20 @@ def _name(name: str) -> str:
     return text
 
 
-def render_bibliography(site: Site, site_url: str) -> dict[str, str]:
+def render_bibliography(site: Site, site_url: str) -> dict[str, bytes]:
     """``papers.bib``: every paper, newest first, in UTF-8 (titles keep their accents and
-    symbols; biber and BibTeX with LaTeX's utf8 input both read it)."""
+    symbols; biber and BibTeX with LaTeX's utf8 input both read it). Bytes, from each entry's
+    bytes, like ``export.render_exports`` and for the same reason."""
     keys = site.citation_keys
     header = (f"% PaperWiki: {len(site.papers)} papers, newest first.\n"
               "% Keys are <first author's last name><year><first significant title word>, or"
               " <word><year>\n% without authors; papers sharing one get a, b, c … in order of"
               " paper id.\n\n")
-    body = "\n".join(bibtex_entry(entry, site_url, keys[pid]) for pid, entry in site.papers.items())
-    return {BIBLIOGRAPHY: header + body}
+    body = b"\n".join(_bibtex_bytes(entry, site_url, keys[pid])
+                      for pid, entry in site.papers.items())
+    return {BIBLIOGRAPHY: header.encode("utf-8") + body}
+
+
+@lru_cache(maxsize=20_000)  # as bibtex_entry's, for the same reason
+def _bibtex_bytes(entry: PaperEntry, site_url: str, key: str) -> bytes:
+    return bibtex_entry(entry, site_url, key).encode("utf-8")

@@ -32,14 +32,14 @@ class KnownText:
     touched since, by anything, fails the identity check and is compared as usual."""
 
     def __init__(self) -> None:
-        self._files: dict[str, tuple[str, list[int]]] = {}
+        self._files: dict[str, tuple[str | bytes, list[int]]] = {}
 
-    def holds(self, path: str, text: str) -> bool:
+    def holds(self, path: str, text: str | bytes) -> bool:
         known = self._files.get(path)
         return (known is not None and (known[0] is text or known[0] == text)
                 and known[1] == file_identity(path))
 
-    def note(self, path: str, text: str) -> None:
+    def note(self, path: str, text: str | bytes) -> None:
         """``path`` holds ``text`` now; a file that is not there is not noted."""
         identity = file_identity(path)
         if identity:
@@ -60,9 +60,9 @@ class DocsWriter:
         self.staging = tempfile.mkdtemp(dir=docs_dir, prefix=".new-")
         self._folders: set[str] = set()
 
-    def write(self, name: str, text: str) -> bool:
-        """Write the page ``name`` (a path relative to docs/) unless it already holds ``text``;
-        returns whether it changed."""
+    def write(self, name: str, text: str | bytes) -> bool:
+        """Write the page ``name`` (a path relative to docs/) unless it already holds ``text``
+        (bytes: as they are; text: in UTF-8); returns whether it changed."""
         path = os.path.join(self.docs_dir, name)
         if self.known is not None and self.known.holds(path, text):
             return False

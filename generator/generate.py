@@ -107,7 +107,7 @@ class _Outcome:
     keys: dict[str, str]  # paper pages' keys, for the record of what docs/ holds
 
 
-def _write(writer: DocsWriter, render: Callable[[], dict[str, str | None]],
+def _write(writer: DocsWriter, render: Callable[[], dict[str, str | bytes | None]],
            pages: PaperPagesInDocs | None = None) -> _Outcome:
     """Render, then write what changed, in the same process: the pages never travel between
     processes, only their names, the titles the navigation needs and the paper pages' keys.
@@ -116,7 +116,7 @@ def _write(writer: DocsWriter, render: Callable[[], dict[str, str | None]],
     return _Outcome(list(files), [name for name, text in files.items()
                                   if text is not None and writer.write(name, text)],
                     {name: page_title(name, text) for name, text in files.items()
-                     if text is not None and "/" not in name and name.endswith(".md")},
+                     if isinstance(text, str) and "/" not in name and name.endswith(".md")},
                     pages.taken() if pages else {})
 
 
@@ -149,10 +149,11 @@ def _static_pages(paths: ContentPaths, names: tuple[str, ...]) -> dict[str, str]
     return {name: paths.read_text(paths.pages / name) for name in names}
 
 
-def _data_files(site: Site, site_url: str | None, site_name: str) -> dict[str, str]:
+def _data_files(site: Site, site_url: str | None, site_name: str) -> dict[str, str | bytes]:
     """Exports, bibliography and feeds. Feeds need absolute addresses, so without a site_url
     (direct library calls only: MkDocs always has one when it runs the plugin) they are left out."""
-    files = {**render_exports(site, site_url or ""), **render_bibliography(site, site_url or "")}
+    files: dict[str, str | bytes] = {**render_exports(site, site_url or ""),
+                                     **render_bibliography(site, site_url or "")}
     if site_url:
         files.update(render_feeds(site, site_url, site_name))
     return files

@@ -47,7 +47,8 @@ def hostile_site(site_model: Site) -> Site:
 
 
 def test_no_command_but_typesetting_reaches_the_bibliography(site_model: Site) -> None:
-    bib = render_bibliography(hostile_site(site_model), "https://wiki.example/")[BIBLIOGRAPHY]
+    bib = render_bibliography(hostile_site(site_model),
+                              "https://wiki.example/")[BIBLIOGRAPHY].decode("utf-8")
     commands = set(re.findall(r"\\([A-Za-z]+)", bib))
     allowed = SAFE_COMMANDS | {"textbackslash", "textbraceleft", "textbraceright", "url",
                                "textasciicircum", "textasciitilde"}
@@ -60,6 +61,6 @@ def test_no_command_but_typesetting_reaches_the_bibliography(site_model: Site) -
 def test_bibtex_and_biber_accept_the_whole_bibliography(site_model: Site, tmp_path: Path,
                                                         which: str) -> None:
     site = site_model if which == "shipped" else hostile_site(site_model)
-    bib = render_bibliography(site, "https://wiki.example/")[BIBLIOGRAPHY]
-    (tmp_path / "papers.bib").write_text(bib, "utf-8")
+    (tmp_path / "papers.bib").write_bytes(
+        render_bibliography(site, "https://wiki.example/")[BIBLIOGRAPHY])
     assert_bibtex_and_biber_accept(tmp_path)

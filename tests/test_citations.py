@@ -22,7 +22,7 @@ DAMO = "damo-data-mixing-optimizer-in-fine-tuning-multimodal-llms-for-mobile-pho
 
 @pytest.fixture(scope="module")
 def bib(site_model: Site) -> str:
-    return render_bibliography(site_model, SITE_URL)["papers.bib"]
+    return render_bibliography(site_model, SITE_URL)["papers.bib"].decode("utf-8")
 
 
 def test_keys_are_unique_ascii_and_cover_every_paper(site_model: Site) -> None:
@@ -66,7 +66,7 @@ def test_every_entry_has_balanced_braces(bib: str, site_model: Site) -> None:
 
 
 def test_bibliography_is_byte_identical_across_runs(bib: str) -> None:
-    assert render_bibliography(shipped_model(), SITE_URL)["papers.bib"] == bib
+    assert render_bibliography(shipped_model(), SITE_URL)["papers.bib"].decode("utf-8") == bib
 
 
 def test_organisation_is_a_corporate_author_else_a_note(site_model: Site) -> None:

@@ -27,7 +27,7 @@ DATA_PAGE = REPO / "content" / "pages" / "data.md"
 
 @pytest.fixture(scope="module")
 def files(site_model: Site) -> dict[str, str]:
-    return render_exports(site_model, SITE_URL)
+    return {name: data.decode("utf-8") for name, data in render_exports(site_model, SITE_URL).items()}
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,8 @@ def test_topics_in_curated_order_with_their_papers(site_model: Site,
 
 
 def test_exports_are_byte_identical_across_runs(files: dict[str, str]) -> None:
-    assert render_exports(shipped_model(), SITE_URL) == files
+    assert {name: data.decode("utf-8")
+            for name, data in render_exports(shipped_model(), SITE_URL).items()} == files
 
 
 def test_unicode_is_written_as_is(files: dict[str, str]) -> None:

@@ -23,7 +23,7 @@ from generator.store import ContentPaths
 from tests.project import write_base_project
 
 
-def _every_output(site: Site) -> dict[str, str]:
+def _every_output(site: Site) -> dict[str, str | bytes]:
     return {**render_site(site), **render_stats(site), **render_exports(site, ""),
             **render_bibliography(site, ""), **render_feeds(site, "https://wiki.example/"),
             **search_page(), NAV_FILE: nav_file(site_navigation(site, {}))}
