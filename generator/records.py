@@ -49,6 +49,7 @@ def hash_once(cls: type[T]) -> type[T]:
     return cls
 
 
+@hash_once  # hashed with its paper's entry (model._entry) after every edit under serve
 @dataclass(frozen=True)
 class Link:
     url: str

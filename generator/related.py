@@ -53,6 +53,7 @@ class Document:
     banned: tuple[str, ...] = ()
 
 
+@hash_once  # hashed with its paper's entry (model._entry) after every edit under serve
 @dataclass(frozen=True)
 class Relation:
     paper_id: str

@@ -316,7 +316,7 @@ def _loader_accepts(kind: str, text: str, tmp_path: Path) -> bool:
     if kind == "topics":  # topics are read with the rest of the content, which needs a paper
         paths.papers.mkdir()
         paths.paper_file("a-paper").write_text("title: T\nabstract: A\n", "utf-8")
-    load = {"paper": lambda: load_paper(paths, target), "topics": lambda: load_content(paths),
+    load = {"paper": lambda: load_paper(paths, target.name), "topics": lambda: load_content(paths),
             "listing": lambda: load_listing(paths, target), "config": lambda: load_curation_settings(paths)}
     try:
         load[kind]()
