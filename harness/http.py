@@ -23,12 +23,13 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def wait_for(url: str, needle: str, timeout: float) -> float:
-    """Seconds until ``url`` shows ``needle``; AssertionError after ``timeout`` seconds."""
+def wait_for(url: str, needle: str, timeout: float, interval: float = 0.2) -> float:
+    """Seconds until ``url`` shows ``needle``, asking every ``interval`` seconds;
+    AssertionError after ``timeout`` seconds."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         page = fetch(url)
         if page is not None and needle in page:
             return time.monotonic() - started
-        time.sleep(0.2)
+        time.sleep(interval)
     raise AssertionError(f"{url} did not show {needle!r} within {timeout} s")
