@@ -68,6 +68,22 @@ def test_stopping_serve_with_sigterm_removes_its_temporary_site(tmp_path: Path) 
     assert (status, list(temporary.iterdir())) == (0, [])
 
 
+def test_serve_that_cannot_start_leaves_no_temporary_site(tmp_path: Path) -> None:
+    """A configuration that does not load stops serve before it builds anything; the folder
+    it made for the site goes too."""
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "theme: [not, a, theme]\n", "utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "serve", "--config-file", str(config),
+         "--dev-addr", f"127.0.0.1:{free_port()}"],
+        env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "theme" in result.stdout + result.stderr
+    assert list(temporary.iterdir()) == []
+
+
 def wait_for_status(url: str, status: int, timeout: float) -> None:
     """A server busy rebuilding may not answer within a request's 5 s: that is waiting too."""
     wait_for_answer(url, lambda code, body: code == status, timeout)

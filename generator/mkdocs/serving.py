@@ -211,9 +211,17 @@ def problems_banner(problems: list[str]) -> str:
 
 def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
     """Build into a temporary folder, serve it with live reload, rebuild on every change.
-    Ctrl-C or SIGTERM stops it and removes the folder."""
+    Ctrl-C or SIGTERM stops it and removes the folder, as does any failure, from the start
+    (a configuration that does not load, a stop while it loads)."""
     signal.signal(signal.SIGTERM, _interrupt)
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+    try:
+        _serve_from(site_dir, config_file, dev_addr, dirty)
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _serve_from(site_dir: str, config_file: str, dev_addr: str, dirty: bool) -> None:
     project = Path(config_file).resolve().parent
 
     def get_config() -> Any:
@@ -255,7 +263,6 @@ def serve(config_file: str, dev_addr: str, dirty: bool) -> None:
             server.shutdown()
     finally:
         config.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _interrupt(signum: int, frame: Any) -> None:
