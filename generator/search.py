@@ -86,6 +86,9 @@ def write_bundle(bundle: Bundle, site_dir: Path) -> list[str]:
     folder of ``site_dir``; returns the files written, by path from that folder."""
     links = site_dir / _INPUT
     shutil.rmtree(links, ignore_errors=True)
+    # Pagefind adds to what its folder holds: serve indexes again in one site folder, which
+    # would keep every page's former fragments.
+    shutil.rmtree(site_dir / bundle.folder, ignore_errors=True)
     try:
         for name, source in bundle.sources.items():
             _link(source, links / name)

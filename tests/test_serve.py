@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from harness.http import fetch, free_port, wait_for
-from tests.project import REPO, copy_project
+from harness.search import use_pagefind
+from tests.project import REPO, copy_project, edit
 
 PAPER = "scaling-mlps-a-tale-of-inductive-bias"
 
@@ -193,6 +194,36 @@ def test_every_rebuild_serves_what_a_fresh_build_gives(tmp_path: Path) -> None:
     finally:
         builds.stdin.close()
         builds.wait(timeout=120)
+
+
+def test_in_pagefind_mode_serve_indexes_again_only_the_bundles_an_edit_touched(
+        tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    use_pagefind(project)
+    edit(project / "mkdocs.yml", "      search: pagefind\n",
+         "      search: pagefind\n      pages_per_search_index: 40\n")
+    paper = project / "content" / "papers" / f"{PAPER}.yaml"
+    script = str(REPO / "tests" / "serve_builds.py")
+    builds = subprocess.Popen([sys.executable, script, str(project / "mkdocs.yml"),
+                               str(tmp_path / "served"), "incremental"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert builds.stdin and builds.stdout
+    try:
+        assert re.search(r"search index: \d+ bundle\(s\) indexed, 0 left", builds.stdout.readline())
+        edit(paper, "\nauthors:", "\nsummary: Edited while serving.\nauthors:")
+        builds.stdin.write("build\n")
+        builds.stdin.flush()
+        logged = builds.stdout.readline()
+    finally:
+        builds.stdin.close()
+        builds.wait(timeout=120)
+    indexed, kept = map(int, re.findall(r"search index: (\d+) bundle\(s\) indexed, (\d+) left",
+                                        logged)[0])
+    assert indexed >= 1 and kept >= 1, logged
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, script, str(project / "mkdocs.yml"), str(fresh), "fresh"],
+                   check=True, stdout=subprocess.DEVNULL)
+    assert differences(tmp_path / "served", fresh) == []
 
 
 def fetch_any(url: str) -> tuple[int, str] | None:

@@ -43,7 +43,7 @@ from .parallel import (
     process_count,
 )
 from .rawhtml import put_back, set_aside
-from .searchbundles import index_site
+from .searchbundles import ServedBundles, index_site
 from .warm import WarmBuild
 
 log = logging.getLogger("mkdocs.plugins.paperwiki")
@@ -95,11 +95,13 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         self.last: LastBuild | None = None
         self.generated: GenerateReport | None = None
         self.known_docs: KnownText | None = None  # under serve: what docs/ holds (docsdir.py)
+        self.served_bundles: ServedBundles | None = None  # under serve (searchbundles.py)
         self._gathered: tuple[Files, Navigation] | None = None
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.known_docs = KnownText() if self.serving else None
+        self.served_bundles = {} if self.serving else None
         if self.serving and dirty:
             self.incremental = IncrementalBuilds()
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_notice)
@@ -242,7 +244,7 @@ class PaperWikiPlugin(BasePlugin[PaperWikiConfig]):
         log.info("PaperWiki: indexing the pages for search with Pagefind …")
         try:
             indexed, kept = index_site(Path(config.site_dir), self.warm, self.live_site,
-                                       self.config.pages_per_search_index)
+                                       self.config.pages_per_search_index, self.served_bundles)
         except PagefindFailed as error:
             raise PluginError(str(error)) from None
         log.info("PaperWiki: search index: %d bundle(s) indexed, %d left in place",
