@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -170,30 +170,18 @@ def test_every_rebuild_serves_what_a_fresh_build_gives(tmp_path: Path) -> None:
         (lambda: replace(content / "topics.yaml", "name: Pre-training\n", "name: Pretraining\n"),
          False),
     ]
-    script = str(REPO / "tests" / "serve_builds.py")
-    builds = subprocess.Popen([sys.executable, script, str(project / "mkdocs.yml"),
-                               str(tmp_path / "served"), "incremental"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert builds.stdin and builds.stdout
-    try:
-        builds.stdout.readline()
+    with builds_as_serve(project, tmp_path / "served") as (_, rebuild):
         for step, (edit, only_changed) in enumerate(edits):
             edit()
-            builds.stdin.write("build\n")
-            builds.stdin.flush()
-            logged = builds.stdout.readline()
+            logged = rebuild()
             if only_changed is None:  # broken: the last good site stays, and is reused after
                 assert "the build failed" in logged, logged
                 continue
             assert ("changed files rendered" in logged) == only_changed, logged
-            fresh = tmp_path / "fresh"
-            subprocess.run([sys.executable, script, str(project / "mkdocs.yml"), str(fresh),
-                            "fresh"], check=True, stdout=subprocess.DEVNULL)
-            assert differences(tmp_path / "served", fresh) == [], f"after edit {step}: {logged}"
-            shutil.rmtree(fresh)
-    finally:
-        builds.stdin.close()
-        builds.wait(timeout=120)
+            fresh_build(project, tmp_path / "fresh")
+            assert differences(tmp_path / "served", tmp_path / "fresh") == [], \
+                f"after edit {step}: {logged}"
+            shutil.rmtree(tmp_path / "fresh")
 
 
 def test_in_pagefind_mode_serve_indexes_again_only_the_bundles_an_edit_touched(
@@ -203,27 +191,46 @@ def test_in_pagefind_mode_serve_indexes_again_only_the_bundles_an_edit_touched(
     edit(project / "mkdocs.yml", "      search: pagefind\n",
          "      search: pagefind\n      pages_per_search_index: 40\n")
     paper = project / "content" / "papers" / f"{PAPER}.yaml"
-    script = str(REPO / "tests" / "serve_builds.py")
-    builds = subprocess.Popen([sys.executable, script, str(project / "mkdocs.yml"),
-                               str(tmp_path / "served"), "incremental"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert builds.stdin and builds.stdout
-    try:
-        assert re.search(r"search index: \d+ bundle\(s\) indexed, 0 left", builds.stdout.readline())
+    with builds_as_serve(project, tmp_path / "served") as (first, rebuild):
+        assert re.search(r"search index: \d+ bundle\(s\) indexed, 0 left", first), first
         edit(paper, "\nauthors:", "\nsummary: Edited while serving.\nauthors:")
-        builds.stdin.write("build\n")
-        builds.stdin.flush()
-        logged = builds.stdout.readline()
-    finally:
-        builds.stdin.close()
-        builds.wait(timeout=120)
+        logged = rebuild()
     indexed, kept = map(int, re.findall(r"search index: (\d+) bundle\(s\) indexed, (\d+) left",
                                         logged)[0])
     assert indexed >= 1 and kept >= 1, logged
-    fresh = tmp_path / "fresh"
-    subprocess.run([sys.executable, script, str(project / "mkdocs.yml"), str(fresh), "fresh"],
-                   check=True, stdout=subprocess.DEVNULL)
-    assert differences(tmp_path / "served", fresh) == []
+    fresh_build(project, tmp_path / "fresh")
+    assert differences(tmp_path / "served", tmp_path / "fresh") == []
+
+
+SERVE_BUILDS = str(REPO / "tests" / "serve_builds.py")
+
+
+@contextmanager
+def builds_as_serve(project: Path, served: Path) -> Iterator[tuple[str, Callable[[], str]]]:
+    """Serve's builds into ``served``, in a process of their own (see serve_builds.py): yields
+    what the first build logged, and a function that builds again and returns what it logged."""
+    builds = subprocess.Popen([sys.executable, SERVE_BUILDS, str(project / "mkdocs.yml"),
+                               str(served), "incremental"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert builds.stdin and builds.stdout
+    stdin, stdout = builds.stdin, builds.stdout
+
+    def rebuild() -> str:
+        stdin.write("build\n")
+        stdin.flush()
+        return stdout.readline()
+
+    try:
+        yield stdout.readline(), rebuild
+    finally:
+        stdin.close()
+        builds.wait(timeout=120)
+
+
+def fresh_build(project: Path, site: Path) -> None:
+    """The site a fresh build (as ``--full-rebuilds`` gives) makes into ``site``."""
+    subprocess.run([sys.executable, SERVE_BUILDS, str(project / "mkdocs.yml"), str(site),
+                    "fresh"], check=True, stdout=subprocess.DEVNULL)
 
 
 def fetch_any(url: str) -> tuple[int, str] | None:
