@@ -12,6 +12,7 @@ Example: python bench/serve.py /tmp/pwbench/n10000/project
 from __future__ import annotations
 
 import argparse
+import signal
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,10 @@ def _page_url(project: Path, base: str, paper_id: str) -> str:
     return f"{base.rstrip('/')}{path}papers/{paper_id}/"
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n")[-1])
@@ -76,6 +81,9 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=5,
                         help="papers edited one after the other; the row gives the median")
     args = parser.parse_args()
+    # Stopped by a signal, the edits are still undone and the server stopped (the finally
+    # blocks run), as after Ctrl-C.
+    signal.signal(signal.SIGTERM, _stop)
     papers = len(list((args.project / "content" / "papers").glob("*.yaml")))
     first, seconds = round_trip(args.project, args.full, args.startup_timeout, args.edits)
     mode = "--full-rebuilds" if args.full else "(incremental)"
