@@ -104,7 +104,8 @@ def _schema_org(page: PaperPage) -> dict[str, object]:
         "@context": "https://schema.org", "@type": "ScholarlyArticle",
         # No description: the page's meta description already gives it, ten thousand times.
         "headline": plain_text(paper.title),
-        "keywords": [name for _, name in page.topics],
+        "keywords": [*(name for _, name in page.topics),
+                     *(plain_text(keyword) for keyword in paper.keywords)],
     }
     if paper.published:
         data["datePublished"] = paper.published.isoformat()

@@ -100,6 +100,16 @@ def test_paper_page_shows_authors_folded_and_the_row_of_links() -> None:
     assert "Code ★ 1,234" in markdown and "7 upvotes" in markdown
 
 
+def test_keywords_are_shown_as_text_and_named_in_the_head_data() -> None:
+    markdown = page(load(paper_text("keywords: [difference engines, '<b>bold</b> & co']\n")))
+    article = markdown.split("---\n", 2)[2]
+    assert ('<p class="pw-keywords"><strong>Keywords:</strong> difference engines, '
+            "&lt;b&gt;bold&lt;/b&gt; &amp; co</p>") in article
+    schema = json.loads(re.search(r"^schema_org: (.*)$", markdown, re.M).group(1))
+    assert schema["keywords"] == ["Scaling", "difference engines", "<b>bold</b> & co"]
+    assert "pw-keywords" not in page(load("title: T\nabstract: A\n"))
+
+
 def test_unknown_upvotes_are_never_shown_as_zero() -> None:
     markdown = page(load("title: T\nabstract: A\nauthors: 3\n"))
     assert "upvote" not in markdown and "3 authors" in markdown
