@@ -25,8 +25,10 @@ def render_facets(site: Site) -> dict[str, str]:
 
 
 # What the filters know of one paper: id, title as plain text, ISO day or "", upvotes,
-# topic ids, organisation name or None, whether it has code, authors as plain text.
-_Facts = tuple[str, str, str, int | None, tuple[str, ...], str | None, int, tuple[str, ...]]
+# topic ids, organisation name or None, whether it has code, authors as plain text, and its
+# code's stars or None.
+_Facts = tuple[str, str, str, int | None, tuple[str, ...], str | None, int, tuple[str, ...],
+               int | None]
 
 
 @lru_cache(maxsize=65_536)  # `paperwiki serve` writes the index data again after each edit
@@ -36,7 +38,8 @@ def _facts(entry: PaperEntry) -> _Facts:
             paper.published.isoformat() if paper.published else "", paper.upvotes,
             entry.topics, paper.organization.name if paper.organization else None,
             int(bool(paper.code) or any(link.kind == "code" for link in entry.links)),
-            tuple(plain_text(name) for name in paper.authors))
+            tuple(plain_text(name) for name in paper.authors),
+            paper.stars if paper.code else None)  # as the cards: the stars of its code link
 
 
 @lru_cache(maxsize=4)  # the same facts give the same file: an edit of a note changes none
@@ -48,12 +51,12 @@ def _facets(rows: tuple[_Facts, ...], topics: tuple[tuple[str, str], ...]) -> st
     author_index = {name: index for index, name in enumerate(authors)}
     papers = [[paper_id, title, published, upvotes, [topic_index[t] for t in topic_ids],
                org_index[organisation] if organisation is not None else -1, has_code,
-               [author_index[name] for name in names]]
-              for paper_id, title, published, upvotes, topic_ids, organisation, has_code, names
-              in rows]
+               [author_index[name] for name in names], stars]
+              for paper_id, title, published, upvotes, topic_ids, organisation, has_code, names,
+              stars in rows]
     data = {
         "columns": ["id", "title", "published", "upvotes", "topics", "organization", "has_code",
-                    "authors"],
+                    "authors", "stars"],
         "topics": [list(topic) for topic in topics],
         "organizations": organisations,
         "authors": authors,

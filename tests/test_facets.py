@@ -53,6 +53,33 @@ def test_filters_from_the_url_and_the_controls(browser, shipped_site: Path, site
         assert problems == []
 
 
+def test_the_index_sorts_by_the_stars_of_the_code(browser, shipped_site: Path,
+                                                  site_model: Site, tmp_path: Path) -> None:
+    """Papers whose repository has stars come first, most first, each saying how many; the
+    others follow as before."""
+    ids = list(site_model.papers)
+    stars = {ids[3]: 12, ids[7]: 1234, ids[11]: 0}
+    papers = {pid: replace(e, paper=replace(e.paper, code=f"https://github.com/example/{pid}",
+                                            stars=stars[pid])) if pid in stars else e
+              for pid, e in site_model.papers.items()}
+    site_copy = tmp_path / "site"
+    shutil.copytree(shipped_site, site_copy)
+    (site_copy / FACETS_FILE).write_text(
+        render_facets(replace(site_model, papers=papers))[FACETS_FILE], "utf-8")
+    with serve_directory(site_copy) as base:
+        page, problems = _open_index(browser, f"{base}papers/")
+        page.select_option("select[name=sort]", "stars")
+        assert "sort=stars" in page.url
+        cards = page.locator("#pw-facets .pw-cards > li")
+        hrefs = [cards.nth(n).locator("a").first.get_attribute("href") for n in range(4)]
+        assert hrefs[:3] == [f"{ids[7]}/", f"{ids[3]}/", f"{ids[11]}/"]
+        small = [cards.nth(n).locator("small").inner_text() for n in range(3)]
+        assert ["code ★ 1,234" in small[0], "code ★ 12" in small[1], "code ★ 0" in small[2]] \
+            == [True] * 3
+        assert "★" not in cards.nth(3).locator("small").inner_text()
+        assert problems == []
+
+
 def test_the_index_filters_by_author(browser, shipped_site: Path, site_model: Site,
                                      tmp_path: Path) -> None:
     """Paper pages link each author's name to ``papers/?author=<name>``: all their papers."""

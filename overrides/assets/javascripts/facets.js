@@ -2,7 +2,7 @@
  * Filters and sorts the index of all papers in the browser.
  *
  * The data (papers/facets.json) holds one compact row per paper. Filters live in the query
- * string (?year=2024&topic=scaling-laws&org=…&author=…&code=1&sort=upvotes) so a filtered view can
+ * string (?year=2024&topic=scaling-laws&org=…&author=…&code=1&sort=stars) so a filtered view can
  * be shared. Only the first PAGE_SIZE matches are drawn, with a button for more, so that a
  * 10,000-paper wiki filters as fast as a small one. Every text goes in with textContent:
  * titles are untrusted.
@@ -11,12 +11,16 @@
   "use strict";
 
   var PAGE_SIZE = 100;
-  var COLUMNS = { id: 0, title: 1, published: 2, upvotes: 3, topics: 4, organization: 5, code: 6, authors: 7 };
+  var COLUMNS = { id: 0, title: 1, published: 2, upvotes: 3, topics: 4, organization: 5, code: 6, authors: 7, stars: 8 };
   var SORTS = {
     newest: function (a, b) { return cmp(b[COLUMNS.published], a[COLUMNS.published]) || cmp(a[0], b[0]); },
     oldest: function (a, b) { return cmp(a[COLUMNS.published], b[COLUMNS.published]) || cmp(a[0], b[0]); },
-    upvotes: function (a, b) { return (b[COLUMNS.upvotes] || 0) - (a[COLUMNS.upvotes] || 0) || cmp(a[0], b[0]); }
+    upvotes: function (a, b) { return (b[COLUMNS.upvotes] || 0) - (a[COLUMNS.upvotes] || 0) || cmp(a[0], b[0]); },
+    /* Papers whose code has no known stars come after those with 0. */
+    stars: function (a, b) { return starsOf(b) - starsOf(a) || cmp(a[0], b[0]); }
   };
+
+  function starsOf(row) { return row[COLUMNS.stars] === null ? -1 : row[COLUMNS.stars]; }
 
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
 
@@ -48,7 +52,7 @@
     var author = element("label", { class: "pw-facet" }, "Author ");
     author.appendChild(element("input", { type: "search", name: "author", placeholder: "Any", autocomplete: "off" }));
     form.appendChild(author);
-    form.appendChild(select("sort", "Sort", [["newest", "Newest first"], ["oldest", "Oldest first"], ["upvotes", "Most upvoted"]]));
+    form.appendChild(select("sort", "Sort", [["newest", "Newest first"], ["oldest", "Oldest first"], ["upvotes", "Most upvoted"], ["stars", "Most starred code"]]));
     var code = element("label", { class: "pw-facet pw-facet--check" });
     code.appendChild(element("input", { type: "checkbox", name: "code", value: "1" }));
     code.appendChild(document.createTextNode(" Has code"));
@@ -154,7 +158,7 @@
     var names = row[COLUMNS.authors].slice(0, 3).map(function (a) { return data.authors[a]; });
     if (names.length) parts.push(names.join(", ") + (row[COLUMNS.authors].length > 3 ? " et al." : ""));
     if (row[COLUMNS.organization] >= 0) parts.push(data.organizations[row[COLUMNS.organization]]);
-    if (row[COLUMNS.code]) parts.push("code");
+    if (row[COLUMNS.code]) parts.push(row[COLUMNS.stars] === null ? "code" : "code ★ " + row[COLUMNS.stars].toLocaleString("en-US"));
     if (row[COLUMNS.upvotes] !== null) parts.push(row[COLUMNS.upvotes] + (row[COLUMNS.upvotes] === 1 ? " upvote" : " upvotes"));
     return parts;
   }
