@@ -55,9 +55,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--out", type=Path, default=HERE / "WARM.md")
-    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md",
-                        help="the file whose warm-build section shows this run")
-    return parser.parse_args(argv)
+    parser.add_argument("--results", type=Path,
+                        help="the file whose warm-build section shows this run (default: "
+                             "bench/RESULTS.md, unless --out writes elsewhere: then none)")
+    args = parser.parse_args(argv)
+    if args.results is None and args.out == HERE / "WARM.md":
+        args.results = HERE / "RESULTS.md"
+    return args
 
 
 def paperwiki(*args: str) -> list[str]:
@@ -269,7 +273,8 @@ def main(argv: list[str]) -> int:
             with args.out.open("a", encoding="utf-8") as out:
                 out.write(table + "\n")
             tables.append(table.replace("## ", "### ", 1))
-    replace_warm_section(args.results, "\n".join([WARM_INTRO, *tables]))
+    if args.results:
+        replace_warm_section(args.results, "\n".join([WARM_INTRO, *tables]))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -53,3 +53,15 @@ def test_the_cold_report_and_the_warm_section_keep_each_other(tmp_path: Path) ->
     assert "N = 20" in report and "N = 10" not in report
     assert report.endswith("## Warm builds\n\nsecond warm table\n")
     assert "first warm table" not in report
+
+
+def test_a_warm_run_written_elsewhere_leaves_the_repositorys_results_alone() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from warm import parse_args
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    bench = REPO / "bench"
+    assert parse_args([]).results == bench / "RESULTS.md"
+    assert parse_args(["--out", "/tmp/WARM.md"]).results is None
+    assert parse_args(["--out", "/tmp/W.md", "--results", "/tmp/R.md"]).results == Path("/tmp/R.md")
