@@ -118,4 +118,4 @@ class JsonStore:
             path.unlink(missing_ok=True)
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, (self._header(shard, body) + body).decode("ascii"))
+        write_atomically(path, self._header(shard, body) + body)
