@@ -192,7 +192,7 @@ def _load_cached_papers(paths: ContentPaths, problems: list[Problem], parallel: 
     folder, project = paths.label(paths.papers), paths.project
     for index, name in enumerate(paper_names(paths)):
         path = paths.papers / name
-        label = f"{folder}/{path.name}"  # paths.label(path), without its cost per file
+        label = f"{folder}/{name}"  # paths.label(path), without its cost per file
         try:
             data = read_file(path, label, project)
         except ContentError as error:

@@ -34,9 +34,11 @@ def index_site(site_dir: Path, warm: WarmBuild | None, live_site: Path | None,
     store = JsonStore(warm.cache.root / "search", "bundles", shards=1) if warm else None
     indexed = 0
     for bundle in bundles:
-        files = _published(bundle.key, bundle.folder, store, warm) if live_site else None
+        files = None
         if served is not None:
             files = _still_served(bundle.key, site_dir / bundle.folder, served.get(bundle.folder))
+        elif live_site:
+            files = _published(bundle.key, bundle.folder, store, warm)
         if files is None:
             files, indexed = write_bundle(bundle, site_dir), indexed + 1
         if served is not None:
